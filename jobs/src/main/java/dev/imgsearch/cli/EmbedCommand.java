@@ -1,0 +1,80 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.jobs.EmbedJob;
+import dev.imgsearch.jobs.EmbedSettings;
+import dev.imgsearch.jobs.RunReport;
+import dev.imgsearch.jobs.SparkSessions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import scala.Tuple2;
+
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Embed images with CLIP into Parquet (a Spark job).",
+            "Output: OUTPUT/embeddings/*.parquet, OUTPUT/errors/*.parquet (inputs that could not be embedded, with the "
+                + "reason), OUTPUT/run-report.json. Re-running skips the shards already committed."})
+final class EmbedCommand implements Callable<Integer> {
+
+    @Option(names = "--input", required = true, paramLabel = "URI",
+            description = "Images: a directory (recursive), s3a://bucket/prefix, hf://datasets/ORG/NAME, "
+                + "or a Parquet dataset with an image column.")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output root (local, s3a://, hdfs://).")
+    String output;
+
+    @Option(names = "--model", paramLabel = "LOCATION",
+            description = "CLIP model: a directory, a .zip, an https:// URL (append #sha256=HEX) or s3a://. "
+                + "Default: CLIP ViT-B/32, downloaded on first use.")
+    String model;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--shard-size", defaultValue = "256",
+            description = "Images per shard, the unit of work, commit and resume (default: ${DEFAULT-VALUE}).")
+    int shardSize;
+
+    @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS,
+            description = "Refuse images with more pixels than this (decompression bombs; default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
+    @Option(names = "--num-shards", defaultValue = "1",
+            description = "Split the dataset between this many independent workers (default: ${DEFAULT-VALUE}).")
+    int numShards;
+
+    @Option(names = "--shard-index", defaultValue = "0",
+            description = "Which of the --num-shards parts this worker embeds, from 0 (default: ${DEFAULT-VALUE}).")
+    int shardIndex;
+
+    @Option(names = "--source-option", paramLabel = "KEY=VALUE",
+            description = "Source option, e.g. revision=main, config=default, split=train, image-column=image; repeatable.")
+    Map<String, String> sourceOptions = new LinkedHashMap<>();
+
+    @Mixin
+    SparkOptions spark;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1 || shardSize < 1 || maxPixels < 1) {
+            throw new IllegalArgumentException("--batch-size, --shard-size and --max-pixels must be positive");
+        }
+        try (SparkSession session = SparkSessions.start("imgsearch embed", spark.settings())) {
+            Map<String, String> hadoopConf = new LinkedHashMap<>();
+            for (Tuple2<String, String> kv : session.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
+                hadoopConf.put(kv._1(), kv._2());
+            }
+            EmbedSettings settings = new EmbedSettings(input, sourceOptions, output, model, batchSize, shardSize,
+                    maxPixels, numShards, shardIndex, hadoopConf);
+            RunReport report = EmbedJob.run(session, settings);
+            System.out.printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
+                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), output);
+        }
+        return 0;
+    }
+}

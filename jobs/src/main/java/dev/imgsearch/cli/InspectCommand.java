@@ -1,0 +1,106 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.record.FailedImage;
+import dev.imgsearch.record.RecordParquetReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Summarise and check an embed job's output: row counts, models, dimensions, norms, errors.",
+            "Exits 1 if an embedding is not unit length or dimensions disagree within a model."})
+final class InspectCommand implements Callable<Integer> {
+
+    private static final double NORM_TOLERANCE = 1e-4;
+
+    @Parameters(paramLabel = "OUTPUT", description = "The --output of an embed run.")
+    String output;
+
+    @Option(names = "--errors", description = "List every error row (uri, stage, reason).")
+    boolean listErrors;
+
+    @Override
+    public Integer call() throws IOException {
+        Configuration conf = new Configuration();
+        Path root = new Path(output);
+        FileSystem fs = root.getFileSystem(conf);
+        if (!fs.exists(new Path(root, "embeddings"))) {
+            throw new IllegalArgumentException("no embeddings under " + output + " (is it the --output of an embed run?)");
+        }
+        long rows = 0;
+        double minNorm = Double.MAX_VALUE;
+        double maxNorm = 0;
+        Map<String, Integer> dimByModel = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : parquetFiles(fs, new Path(root, "embeddings"))) {
+            try (RecordParquetReader reader = new RecordParquetReader(file, conf)) {
+                for (EmbeddingRecord r = reader.nextEmbedding(); r != null; r = reader.nextEmbedding()) {
+                    rows++;
+                    double norm = norm(r.embedding());
+                    minNorm = Math.min(minNorm, norm);
+                    maxNorm = Math.max(maxNorm, norm);
+                    Integer dim = dimByModel.putIfAbsent(r.model(), r.embedding().length);
+                    if (dim != null && dim != r.embedding().length) {
+                        problems.add(r.uri() + ": dimension " + r.embedding().length + ", expected " + dim);
+                    }
+                    if (Math.abs(norm - 1) > NORM_TOLERANCE) {
+                        problems.add(r.uri() + ": L2 norm " + norm);
+                    }
+                }
+            }
+        }
+        Map<String, Integer> errorsByStage = new TreeMap<>();
+        long errors = 0;
+        Path errorDir = new Path(root, "errors");
+        for (Path file : fs.exists(errorDir) ? parquetFiles(fs, errorDir) : List.<Path>of()) {
+            try (RecordParquetReader reader = new RecordParquetReader(file, conf)) {
+                for (FailedImage f = reader.nextFailure(); f != null; f = reader.nextFailure()) {
+                    errors++;
+                    errorsByStage.merge(f.stage(), 1, Integer::sum);
+                    if (listErrors) {
+                        System.out.println("error\t" + f.uri() + "\t" + f.stage() + "\t" + f.reason());
+                    }
+                }
+            }
+        }
+        System.out.println("embeddings: " + rows);
+        dimByModel.forEach((model, dim) -> System.out.println("model: " + model + " (dimension " + dim + ")"));
+        if (rows > 0) {
+            System.out.printf("L2 norm: min %.7f, max %.7f%n", minNorm, maxNorm);
+        }
+        System.out.println("errors: " + errors + (errorsByStage.isEmpty() ? "" : " " + errorsByStage));
+        problems.stream().limit(20).forEach(p -> System.out.println("problem: " + p));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static List<Path> parquetFiles(FileSystem fs, Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (FileStatus status : fs.listStatus(dir)) {
+            String name = status.getPath().getName();
+            if (status.isFile() && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+                files.add(status.getPath());
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static double norm(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        return Math.sqrt(sum);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.imgsearch.jobs;
+
+import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.embed.ShardCommitter;
+import dev.imgsearch.embed.ShardEmbedder;
+import dev.imgsearch.embed.ShardSummary;
+import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.ImageSources;
+import dev.imgsearch.source.Shard;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The executor side of the embed job: one shard in, one committed shard out. */
+final class EmbedShardTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedShardTask.class);
+
+    private EmbedShardTask() {
+    }
+
+    static ShardSummary run(Shard shard, EmbedSettings settings, LongAccumulator imagesDone) throws IOException {
+        long started = System.nanoTime();
+        Configuration conf = settings.hadoopConfiguration();
+        ClipModel model = SharedModels.get(settings.model(), TaskDevices.assigned(), conf);
+        ImageSource source = ImageSources.open(settings.input(), settings.sourceOptions(), conf);
+        ShardCommitter committer = new ShardCommitter(settings.output(), conf);
+        ShardEmbedder embedder = new ShardEmbedder(model, new ImageDecoder(settings.maxPixels()), settings.batchSize());
+        try (ShardCommitter.PendingShard pending = committer.begin(shard.id());
+                var items = source.open(shard)) {
+            ShardEmbedder.Counts counts = embedder.embed(items, pending.embeddings(), pending.errors());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ShardSummary summary = new ShardSummary(shard.id(), counts.embedded(), counts.failed(), seconds);
+            pending.commit(summary);
+            imagesDone.add(summary.inputs());
+            LOG.info("shard {}: {} embedded, {} failed in {} s ({} images/s)", shard.id(), counts.embedded(),
+                    counts.failed(), String.format("%.1f", seconds), String.format("%.1f", summary.imagesPerSecond()));
+            return summary;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.imgsearch.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.imgsearch.embed.ShardSummary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The embed job's run report, written as {@code run-report.json} next to the output.
+ *
+ * @param input            the source URI
+ * @param model            the model location as given (null = default)
+ * @param startedAt        when the run started
+ * @param seconds          wall time of this run
+ * @param shardsPlanned    shards of this worker's part of the dataset
+ * @param shardsSkipped    shards found committed by an earlier run and not recomputed
+ * @param shardsRun        shards computed by this run
+ * @param embedded         embedding rows over all committed shards
+ * @param failed           error rows over all committed shards
+ * @param embeddedThisRun  embedding rows written by this run
+ * @param failedThisRun    error rows written by this run
+ * @param skippedImages    inputs in skipped shards (already done)
+ * @param imagesPerSecond  inputs processed by this run per second of its wall time
+ * @param shards           per-shard summaries of this run
+ */
+public record RunReport(
+        String input,
+        String model,
+        Instant startedAt,
+        double seconds,
+        int shardsPlanned,
+        int shardsSkipped,
+        int shardsRun,
+        long embedded,
+        long failed,
+        long embeddedThisRun,
+        long failedThisRun,
+        long skippedImages,
+        double imagesPerSecond,
+        List<ShardSummary> shards) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public void writeTo(String outputRoot, Configuration conf) throws IOException {
+        Path path = new Path(outputRoot, "run-report.json");
+        FileSystem fs = path.getFileSystem(conf);
+        try (OutputStream out = fs.create(path, true)) {
+            JSON.writeValue(out, this);
+        }
+    }
+
+    public static RunReport read(java.nio.file.Path path) throws IOException {
+        return JSON.readValue(path.toFile(), RunReport.class);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.imgsearch.jobs;
+
+import java.time.Duration;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs the driver's view of progress after each finished shard: shards done, images/s and an ETA. */
+final class ShardProgress extends SparkListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardProgress.class);
+
+    private final int shards;
+    private final LongAccumulator imagesDone;
+    private final long started = System.nanoTime();
+    private int finished;
+
+    ShardProgress(int shards, LongAccumulator imagesDone) {
+        this.shards = shards;
+        this.imagesDone = imagesDone;
+    }
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        if (!taskEnd.taskInfo().successful()) {
+            LOG.warn("a shard task failed ({}); Spark retries it", taskEnd.reason());
+            return;
+        }
+        finished++;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long images = imagesDone.value();
+        long etaSeconds = Math.round(elapsed / finished * (shards - finished));
+        LOG.info("progress: {}/{} shards, {} images, {} images/s, ETA {}", finished, shards, images,
+                String.format("%.1f", images / Math.max(elapsed, 1e-9)), format(Duration.ofSeconds(etaSeconds)));
+    }
+
+    private static String format(Duration d) {
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.imgsearch.embed;
+
+import dev.imgsearch.decode.DecodedImage;
+import dev.imgsearch.decode.ImageDecodeException;
+import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.preprocess.ClipPreprocessor;
+import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.record.FailedImage;
+import dev.imgsearch.record.RecordIds;
+import dev.imgsearch.record.RecordParquetWriter;
+import dev.imgsearch.source.SourceItem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Turns the items of one shard into embedding rows and error rows: decode, preprocess, then embed in batches.
+ *
+ * <p>Every item ends up in exactly one of the two outputs; a bad item never stops the shard.
+ */
+public final class ShardEmbedder {
+
+    private final ClipModel model;
+    private final ImageDecoder decoder;
+    private final ClipPreprocessor preprocessor;
+    private final int batchSize;
+
+    public ShardEmbedder(ClipModel model, ImageDecoder decoder, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.model = model;
+        this.decoder = decoder;
+        this.preprocessor = new ClipPreprocessor(
+                model.descriptor().imageSize(), model.descriptor().mean(), model.descriptor().std());
+        this.batchSize = batchSize;
+    }
+
+    /** Embeds every item, writing each to {@code embeddings} or {@code errors}. */
+    public Counts embed(Iterator<SourceItem> items, RecordParquetWriter embeddings, RecordParquetWriter errors)
+            throws IOException {
+        List<Prepared> batch = new ArrayList<>(batchSize);
+        long embedded = 0;
+        long failed = 0;
+        while (items.hasNext()) {
+            SourceItem item = items.next();
+            String id = RecordIds.forUri(item.uri());
+            if (item.bytes() == null) {
+                errors.write(new FailedImage(id, item.uri(), "read", item.readError()));
+                failed++;
+                continue;
+            }
+            DecodedImage image;
+            float[] pixels;
+            try {
+                image = decoder.decode(item.bytes());
+                pixels = preprocessor.toPixelValues(image);
+            } catch (ImageDecodeException e) {
+                errors.write(new FailedImage(id, item.uri(), "decode", e.getMessage()));
+                failed++;
+                continue;
+            } catch (RuntimeException e) {
+                errors.write(new FailedImage(id, item.uri(), "preprocess", oneLine(e)));
+                failed++;
+                continue;
+            }
+            batch.add(new Prepared(id, item, image.width(), image.height(), pixels));
+            if (batch.size() == batchSize) {
+                long ok = flush(batch, embeddings, errors);
+                embedded += ok;
+                failed += batch.size() - ok;
+                batch.clear();
+            }
+        }
+        long ok = flush(batch, embeddings, errors);
+        embedded += ok;
+        failed += batch.size() - ok;
+        return new Counts(embedded, failed);
+    }
+
+    private long flush(List<Prepared> batch, RecordParquetWriter embeddings, RecordParquetWriter errors)
+            throws IOException {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        float[][] vectors;
+        try {
+            vectors = model.embedImages(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
+        } catch (RuntimeException batchFailure) {
+            // One bad input must not cost its batch-mates their embeddings: retry one by one.
+            long ok = 0;
+            for (Prepared p : batch) {
+                try {
+                    write(p, model.embedImages(new float[][] {p.pixels()})[0], embeddings);
+                    ok++;
+                } catch (RuntimeException e) {
+                    errors.write(new FailedImage(p.id(), p.item().uri(), "embed", oneLine(e)));
+                }
+            }
+            return ok;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            write(batch.get(i), vectors[i], embeddings);
+        }
+        return batch.size();
+    }
+
+    private void write(Prepared p, float[] vector, RecordParquetWriter embeddings) throws IOException {
+        embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(),
+                RecordIds.sha256Hex(p.item().bytes()), model.descriptor().name(), vector, p.item().caption()));
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s+", " ").trim();
+    }
+
+    /** Rows written to each output. */
+    public record Counts(long embedded, long failed) {
+    }
+
+    private record Prepared(String id, SourceItem item, int width, int height, float[] pixels) {
+    }
+}

@@ -87,7 +87,7 @@ class SparkClusterIT {
     void driverKilledMidJobThenRerunRecomputesOnlyUnfinishedShards() throws Exception {
         Path output = tmp.resolve("driver-kill");
         Process driver = submit("driver-1", cluster.masterUrl(), output);
-        int committedAtKill = awaitCommitted(output, 2, driver);
+        int committedAtKill = awaitCommitted(output, 2, driver, "driver-1");
         driver.descendants().forEach(ProcessHandle::destroyForcibly);
         driver.destroyForcibly().waitFor();
         int committedAfterKill = committed(output);
@@ -105,7 +105,7 @@ class SparkClusterIT {
     void workerKilledMidJobTheJobStillCompletesExactlyOnce() throws Exception {
         Path output = tmp.resolve("worker-kill");
         Process driver = submit("driver-3", cluster.masterUrl(), output);
-        awaitCommitted(output, 2, driver);
+        awaitCommitted(output, 2, driver, "driver-3");
         cluster.killWorker(0);
         assertTrue(committed(output) < totalShards(), "the job finished before the worker could be killed");
         awaitSuccess(driver, "driver-3");
@@ -116,14 +116,14 @@ class SparkClusterIT {
         return (IMAGES + BROKEN + SHARD_SIZE - 1) / SHARD_SIZE;
     }
 
-    private int awaitCommitted(Path output, int atLeast, Process driver) throws Exception {
+    private int awaitCommitted(Path output, int atLeast, Process driver, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
             int n = committed(output);
             if (n >= atLeast) {
                 return n;
             }
-            assertTrue(driver.isAlive(), "the job ended early:\n" + cluster.log("driver-1"));
+            assertTrue(driver.isAlive(), "the job ended early:\n" + cluster.log(name));
             Thread.sleep(50);
         }
         throw new AssertionError("no shard was committed in time");

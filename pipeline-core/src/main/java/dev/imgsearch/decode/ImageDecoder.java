@@ -2,6 +2,7 @@ package dev.imgsearch.decode;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import javax.imageio.ImageReader;
@@ -70,13 +71,22 @@ public final class ImageDecoder {
         }
     }
 
+    /** The reader's own message, with the root cause when that adds something (an EOF, typically). */
     private static String describe(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+        while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
-        String text = message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        String rootText = root instanceof EOFException ? "unexpected end of file" : textOf(root);
+        String text = textOf(e);
+        if (root != e && !text.contains(rootText)) {
+            text = text + " (" + rootText + ")";
+        }
         return text.replaceAll("\\s+", " ").trim();
+    }
+
+    private static String textOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

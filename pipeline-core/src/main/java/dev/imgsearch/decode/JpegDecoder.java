@@ -4,6 +4,7 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.imageio.ImageReader;
 
 /**
@@ -14,6 +15,8 @@ import javax.imageio.ImageReader;
  */
 final class JpegDecoder implements FormatDecoder {
 
+    private static final Pattern TRUNCATION_WARNING =
+            Pattern.compile("premature end|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
     private static final int SCALEBITS = 16;
     private static final long ONE_HALF = 1L << (SCALEBITS - 1);
     private static final int[] CR_R = new int[256];
@@ -51,8 +54,9 @@ final class JpegDecoder implements FormatDecoder {
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         Raster raster = reader.readRaster(0, null);
         for (String warning : warnings) {
-            // libjpeg only warns and pads with grey; Pillow refuses a file whose data ends early.
-            if (warning.contains("Premature end")) {
+            // libjpeg only warns and pads with grey, but Pillow refuses a file that ends early, even if only its EOI
+            // marker is missing.
+            if (TRUNCATION_WARNING.matcher(warning).find()) {
                 throw new ImageDecodeException("truncated or corrupt JPEG: " + warning);
             }
         }

@@ -23,6 +23,9 @@ final class TiffDecoder implements FormatDecoder {
     @Override
     public DecodedImage decode(byte[] data, ImageReader reader, PixelLimit limit)
             throws IOException, ImageDecodeException {
+        if (reader.getNumImages(true) < 1) {
+            throw new ImageDecodeException("truncated or corrupt TIFF: no readable image directory");
+        }
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
         limit.check(width, height);

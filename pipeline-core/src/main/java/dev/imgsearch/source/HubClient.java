@@ -138,13 +138,14 @@ final class HubClient {
             try {
                 last = followRedirects(url, range);
                 lastFailure = null;
-                int status = last.statusCode();
-                if (status != 429 && status < 500) {
+            } catch (IOException e) {
+                lastFailure = e;
+            }
+            if (last != null && lastFailure == null) {
+                if (last.statusCode() != 429 && last.statusCode() < 500) {
                     return requireSuccess(last, url);
                 }
                 wait = retryAfter(last).orElse(backoff);
-            } catch (IOException e) {
-                lastFailure = e;
             }
             if (attempt < maxAttempts) {
                 sleep(wait);
@@ -195,7 +196,7 @@ final class HubClient {
         }
         if (status == 401 || status == 403) {
             throw new IOException("Hugging Face dataset " + dataset + " refused access (HTTP " + status + "): it is gated"
-                    + " or private; " + (token == null ? "set HF_TOKEN to a token" : "the HF_TOKEN sent must belong to")
+                    + " or private; " + (token == null ? "set HF_TOKEN to the token of" : "the HF_TOKEN sent must belong to")
                     + " an account that has accepted its terms at " + endpoint + "datasets/" + dataset + hubMessage(response));
         }
         if (status == 404) {

@@ -114,7 +114,7 @@ final class HubClient {
         return endpoint.resolve("api/datasets/" + dataset + "/" + rest);
     }
 
-    /** Hub pages carry absolute links to huggingface.co; keep talking to the configured endpoint (mirrors, tests). */
+    /** Mirrors may hand out links to huggingface.co itself; keep talking to the configured endpoint. */
     private URI nextPage(HttpResponse<?> response) {
         Optional<String> link = response.headers().firstValue("Link");
         if (link.isEmpty()) {
@@ -125,27 +125,32 @@ final class HubClient {
             return null;
         }
         URI next = response.uri().resolve(m.group(1));
+        if (sameOrigin(next, endpoint)) {
+            return next;
+        }
         String pathAndQuery = next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
         return endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
     }
 
     private HttpResponse<byte[]> send(URI url, String range) throws IOException {
-        HttpResponse<byte[]> last = null;
+        HttpResponse<byte[]> lastResponse = null;
         IOException lastFailure = null;
         Duration backoff = firstBackoff;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Duration wait = backoff;
             try {
-                last = followRedirects(url, range);
+                lastResponse = followRedirects(url, range);
                 lastFailure = null;
             } catch (IOException e) {
+                lastResponse = null;
                 lastFailure = e;
             }
-            if (last != null && lastFailure == null) {
-                if (last.statusCode() != 429 && last.statusCode() < 500) {
-                    return requireSuccess(last, url);
+            if (lastResponse != null) {
+                int status = lastResponse.statusCode();
+                if (status != 429 && status < 500) {
+                    return requireSuccess(lastResponse, url);
                 }
-                wait = retryAfter(last).orElse(backoff);
+                wait = retryAfter(lastResponse).orElse(backoff);
             }
             if (attempt < maxAttempts) {
                 sleep(wait);
@@ -156,8 +161,8 @@ final class HubClient {
             throw new IOException("Hugging Face dataset " + dataset + ": " + withoutQuery(url) + " failed after "
                     + maxAttempts + " attempts: " + lastFailure, lastFailure);
         }
-        throw new IOException("Hugging Face dataset " + dataset + ": HTTP " + last.statusCode() + " from "
-                + withoutQuery(last.uri()) + " after " + maxAttempts + " attempts" + hubMessage(last));
+        throw new IOException("Hugging Face dataset " + dataset + ": HTTP " + lastResponse.statusCode() + " from "
+                + withoutQuery(lastResponse.uri()) + " after " + maxAttempts + " attempts" + hubMessage(lastResponse));
     }
 
     private HttpResponse<byte[]> followRedirects(URI url, String range) throws IOException {

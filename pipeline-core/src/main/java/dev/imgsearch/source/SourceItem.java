@@ -33,8 +33,4 @@ public record SourceItem(String uri, byte[] bytes, String readError, String capt
     public static SourceItem unreadable(String uri, String readError, String caption, Map<String, String> fields) {
         return new SourceItem(uri, null, Objects.requireNonNull(readError, "readError"), caption, fields);
     }
-
-    public boolean isReadable() {
-        return bytes != null;
-    }
 }

@@ -172,6 +172,18 @@ class HubSourceTest {
     }
 
     @Test
+    void connectionFailuresAreRetriedThenReported() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        HubClient client = new HubClient("http://127.0.0.1:" + closedPort, null, "acme/pets", 2, Duration.ofMillis(10));
+        IOException e = assertThrows(IOException.class, () -> client.resolveCommit("main"));
+        assertTrue(e.getMessage().startsWith("Hugging Face dataset acme/pets: http://127.0.0.1:" + closedPort
+                + "/api/datasets/acme/pets/revision/main failed after 2 attempts: java.net.ConnectException"), e.getMessage());
+    }
+
+    @Test
     void aMissingDatasetOrRevisionIsNamed() throws IOException {
         IOException e = assertThrows(IOException.class,
                 () -> ImageSources.open("hf://datasets/acme/nothing", options()).plan(10));

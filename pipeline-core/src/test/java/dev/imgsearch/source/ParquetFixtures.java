@@ -12,7 +12,6 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,9 +110,5 @@ final class ParquetFixtures {
                 .withRowGroupRowCountLimit(rowsPerGroup)
                 .withDictionaryEncoding(false)
                 .build();
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

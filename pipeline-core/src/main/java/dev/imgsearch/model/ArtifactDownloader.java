@@ -45,10 +45,14 @@ final class ArtifactDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactDownloader.class);
     private static final String OFFLINE_HINT = "pass --model DIR|ZIP|URL to use a model this machine can reach";
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    /** One client per JVM, made on the first HTTP download (each client owns a selector thread). */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
     private final Supplier<Configuration> hadoop;
 
     ArtifactDownloader(Supplier<Configuration> hadoop) {
@@ -81,7 +85,7 @@ final class ArtifactDownloader {
         HttpRequest request = HttpRequest.newBuilder(uri).header("User-Agent", "imgsearch").GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException | UnknownHostException | NoRouteToHostException e) {
             throw new ModelUnavailableException("cannot reach " + uri + " (" + reason(e) + "); " + OFFLINE_HINT, e);
         } catch (InterruptedException e) {

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Installs what the imgsearch SkyPilot tasks run, on a fresh Ubuntu or Debian VM. Idempotent (a recovered managed job
+# runs setup again): what is already installed at the wanted version is kept.
+#
+# Usage: bash skypilot/install.sh [--gpu]
+#   always  a JDK 17 (apt), the imgsearch release jar into $IMGSEARCH_HOME, a Spark distribution into $SPARK_HOME
+#   --gpu   also the RAPIDS Accelerator jar into $IMGSEARCH_HOME, the CUDA 12.8 build of libtorch into /opt/libtorch,
+#           and config/getGpusResources.sh into $IMGSEARCH_HOME (the path the GPU Spark profiles name)
+#
+# Environment (the task YAMLs set these; defaults in config/imgsearch-defaults.conf):
+#   RELEASE_URL      required: the imgsearch-spark.jar of a release, any URL curl reads (https://, file:// for a jar on
+#                    a mounted bucket)
+#   SPARK_VERSION    Spark release to install; must match the one the jar was built for (the parent pom's spark.version)
+#   SPARK_URL        where to get it (default: the Apache CDN, then the Apache archive)
+#   RAPIDS_VERSION   com.nvidia:rapids-4-spark_2.13 version, from Maven Central
+#   LIBTORCH_URL     the libtorch zip; its version must be the one DJL's pytorch-jni was built for
+#   MAVEN_REPO       (https://repo1.maven.org/maven2) where the RAPIDS jar and its .sha1 come from
+#   IMGSEARCH_HOME (/opt/imgsearch), SPARK_HOME (/opt/spark), LIBTORCH_HOME (/opt/libtorch): where things go; the GPU
+#                    Spark profiles name the default paths
+set -euo pipefail
+
+gpu=false
+for arg in "$@"; do
+  case $arg in
+    --gpu) gpu=true ;;
+    *) echo "install.sh: unknown argument $arg (usage: install.sh [--gpu])" >&2; exit 2 ;;
+  esac
+done
+: "${RELEASE_URL:?set RELEASE_URL to the imgsearch-spark.jar of a release (see docs/cloud.md)}"
+: "${SPARK_VERSION:?set SPARK_VERSION (see config/imgsearch-defaults.conf)}"
+imgsearch_home=${IMGSEARCH_HOME:-/opt/imgsearch}
+spark_home=${SPARK_HOME:-/opt/spark}
+libtorch_home=${LIBTORCH_HOME:-/opt/libtorch}
+maven_repo=${MAVEN_REPO:-https://repo1.maven.org/maven2}
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Runs a command that changes PATH, with sudo only where this user cannot write PATH's folder (or the nearest one
+# that exists).
+as_owner_of_parent() {
+  local dir
+  dir=$(dirname "$1")
+  shift
+  while [ ! -e "$dir" ]; do
+    dir=$(dirname "$dir")
+  done
+  if [ -w "$dir" ]; then
+    "$@"
+  else
+    sudo "$@"
+  fi
+}
+
+# Downloads URL to FILE through a temporary name, so an interrupted download is never taken for a finished one.
+fetch() {
+  local url=$1 file=$2
+  echo "install.sh: $url"
+  curl -fsSL --retry 5 --retry-delay 5 --retry-connrefused -o "$file.part" "$url" || return 1
+  mv "$file.part" "$file"
+}
+
+# A folder the task's user owns.
+own_dir() {
+  if [ ! -w "$1" ]; then
+    as_owner_of_parent "$1" mkdir -p "$1"
+    as_owner_of_parent "$1" chown "$(id -u):$(id -g)" "$1"
+  fi
+}
+
+# Moves the unpacked folder FROM to TO, replacing what was there.
+replace_dir() {
+  as_owner_of_parent "$2" rm -rf "$2"
+  as_owner_of_parent "$2" mv "$1" "$2"
+}
+
+install_jdk() {
+  if java -version 2>&1 | grep -q 'version "\(17\|21\)'; then
+    return
+  fi
+  as_owner_of_parent /usr/bin apt-get update -q
+  as_owner_of_parent /usr/bin env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless curl unzip
+}
+
+install_release() {
+  own_dir "$imgsearch_home"
+  fetch "$RELEASE_URL" "$imgsearch_home/imgsearch-spark.jar"
+}
+
+install_spark() {
+  if [ -f "$spark_home/RELEASE" ] && grep -q "Spark $SPARK_VERSION " "$spark_home/RELEASE"; then
+    return
+  fi
+  local name="spark-$SPARK_VERSION-bin-hadoop3" tmp
+  tmp=$(mktemp -d)
+  if [ -n "${SPARK_URL:-}" ]; then
+    fetch "$SPARK_URL" "$tmp/spark.tgz"
+  else
+    fetch "https://dlcdn.apache.org/spark/spark-$SPARK_VERSION/$name.tgz" "$tmp/spark.tgz" \
+      || fetch "https://archive.apache.org/dist/spark/spark-$SPARK_VERSION/$name.tgz" "$tmp/spark.tgz"
+    fetch "https://archive.apache.org/dist/spark/spark-$SPARK_VERSION/$name.tgz.sha512" "$tmp/spark.tgz.sha512"
+    # Apache's .sha512 files come as "HEX  NAME" or, for older releases, "NAME: HEX" split over lines.
+    local expected actual
+    expected=$(sed 's/^[^ ]*: //' "$tmp/spark.tgz.sha512" | tr -d ' \n\r' | tr 'A-F' 'a-f' | grep -oE '^[0-9a-f]{128}')
+    actual=$(sha512sum "$tmp/spark.tgz" | cut -d' ' -f1)
+    if [ "$expected" != "$actual" ]; then
+      echo "install.sh: $name.tgz does not match its published SHA-512" >&2
+      exit 1
+    fi
+  fi
+  tar -xzf "$tmp/spark.tgz" -C "$tmp"
+  replace_dir "$tmp/$name" "$spark_home"
+  rm -rf "$tmp"
+}
+
+install_rapids() {
+  : "${RAPIDS_VERSION:?set RAPIDS_VERSION (see config/imgsearch-defaults.conf)}"
+  local jar="$imgsearch_home/rapids-4-spark_2.13-$RAPIDS_VERSION.jar"
+  if [ -f "$jar" ]; then
+    return
+  fi
+  local base="$maven_repo/com/nvidia/rapids-4-spark_2.13/$RAPIDS_VERSION"
+  fetch "$base/rapids-4-spark_2.13-$RAPIDS_VERSION.jar" "$jar.download"
+  fetch "$base/rapids-4-spark_2.13-$RAPIDS_VERSION.jar.sha1" "$jar.sha1"
+  if [ "$(sha1sum "$jar.download" | cut -d' ' -f1)" != "$(tr -d ' \n\r' < "$jar.sha1")" ]; then
+    echo "install.sh: the RAPIDS jar does not match Maven Central's SHA-1" >&2
+    exit 1
+  fi
+  mv "$jar.download" "$jar"
+  rm "$jar.sha1"
+}
+
+install_libtorch() {
+  : "${LIBTORCH_URL:?set LIBTORCH_URL (see config/imgsearch-defaults.conf)}"
+  if [ -f "$libtorch_home/.url" ] && [ "$(cat "$libtorch_home/.url")" = "$LIBTORCH_URL" ]; then
+    return
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  fetch "$LIBTORCH_URL" "$tmp/libtorch.zip"
+  unzip -q "$tmp/libtorch.zip" -d "$tmp"
+  echo "$LIBTORCH_URL" > "$tmp/libtorch/.url"
+  replace_dir "$tmp/libtorch" "$libtorch_home"
+  rm -rf "$tmp"
+}
+
+install_jdk
+install_release
+install_spark
+if [ "$gpu" = true ]; then
+  install_rapids
+  install_libtorch
+  install -m 755 "$here/../config/getGpusResources.sh" "$imgsearch_home/getGpusResources.sh"
+fi
+echo "install.sh: done (imgsearch in $imgsearch_home, Spark $SPARK_VERSION in $spark_home$([ "$gpu" = true ] && echo ", libtorch in $libtorch_home"))"

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             EmbedCommand.class,
             InspectCommand.class,
             PreprocessCommand.class,
+            LaunchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -72,13 +72,12 @@ public final class ClipPreprocessor {
                     yield PillowConvert.toRgb(mode, cropBytes(image.samples(), w, bands, crop), null);
                 }
                 // Pillow resizes RGBA and LA premultiplied ("RGBa"/"La") and converts back before the crop.
-                byte[] premultiplied = PillowConvert.premultiply(image.samples(), bands);
-                byte[] resized = PillowResampler.bicubic8(premultiplied, w, h, bands, outW, outH, crop);
+                byte[] resized = PillowResampler.bicubic8(image.samples(), w, h, bands, true, outW, outH, crop);
                 PillowConvert.unpremultiply(resized, bands);
                 yield PillowConvert.toRgb(mode, resized, null);
             }
             default -> PillowConvert.toRgb(mode, resize
-                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), outW, outH, crop)
+                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), false, outW, outH, crop)
                     : cropBytes(image.samples(), w, image.bands(), crop), null);
         };
     }

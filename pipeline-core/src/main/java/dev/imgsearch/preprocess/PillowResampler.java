@@ -102,9 +102,11 @@ final class PillowResampler {
 
     /**
      * Bicubic resize of 8-bit pixel-interleaved samples ({@code bands} per pixel) to outWidth x outHeight, returning
-     * only {@code window} (pixel-interleaved, window.width * window.height * bands).
+     * only {@code window} (pixel-interleaved, window.width * window.height * bands). With {@code premultiply}, the
+     * last band is alpha and the source rows are premultiplied (Pillow's RGBA to RGBa) as they are read.
      */
-    static byte[] bicubic8(byte[] src, int width, int height, int bands, int outWidth, int outHeight, Window window) {
+    static byte[] bicubic8(byte[] src, int width, int height, int bands, boolean premultiply, int outWidth,
+            int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
         Coefficients cy = bicubicCoefficients(height, outHeight);
@@ -113,37 +115,24 @@ final class PillowResampler {
                 ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
                 : window.y + window.height;
         int tempRows = lastRow - firstRow;
-        int tw = window.width;
+        int rowStride = window.width * bands;
 
-        byte[] temp = new byte[tempRows * tw * bands];
-        if (horizontal) {
-            Coefficients cx = bicubicCoefficients(width, outWidth);
-            int[] kx = fixedPoint(cx.weights);
-            int[] acc = new int[bands];
-            for (int r = 0; r < tempRows; r++) {
-                int rowBase = (firstRow + r) * width * bands;
-                for (int c = 0; c < tw; c++) {
-                    int xx = window.x + c;
-                    int xmin = cx.min(xx);
-                    int xcount = cx.count(xx);
-                    int k = xx * cx.ksize;
-                    java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-                    int p = rowBase + xmin * bands;
-                    for (int x = 0; x < xcount; x++) {
-                        int weight = kx[k + x];
-                        for (int b = 0; b < bands; b++) {
-                            acc[b] += (src[p++] & 0xFF) * weight;
-                        }
-                    }
-                    int o = (r * tw + c) * bands;
-                    for (int b = 0; b < bands; b++) {
-                        temp[o + b] = clip8(acc[b]);
-                    }
-                }
+        byte[] temp = new byte[tempRows * rowStride];
+        byte[] row = premultiply ? new byte[width * bands] : null;
+        Coefficients cx = horizontal ? bicubicCoefficients(width, outWidth) : null;
+        int[] kx = horizontal ? fixedPoint(cx.weights) : null;
+        for (int r = 0; r < tempRows; r++) {
+            byte[] in = src;
+            int inBase = (firstRow + r) * width * bands;
+            if (premultiply) {
+                PillowConvert.premultiply(src, inBase, row, width * bands, bands);
+                in = row;
+                inBase = 0;
             }
-        } else {
-            for (int r = 0; r < tempRows; r++) {
-                System.arraycopy(src, ((firstRow + r) * width + window.x) * bands, temp, r * tw * bands, tw * bands);
+            if (horizontal) {
+                horizontalRow(in, inBase, bands, cx, kx, window, temp, r * rowStride);
+            } else {
+                System.arraycopy(in, inBase + window.x * bands, temp, r * rowStride, rowStride);
             }
         }
         if (!vertical) {
@@ -151,24 +140,90 @@ final class PillowResampler {
         }
 
         int[] ky = fixedPoint(cy.weights);
-        byte[] out = new byte[window.height * tw * bands];
-        int rowStride = tw * bands;
+        byte[] out = new byte[window.height * rowStride];
+        int[] acc = new int[rowStride];
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
-            int ycount = cy.count(yy);
             int k = yy * cy.ksize;
-            for (int i = 0; i < rowStride; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                int p = ymin * rowStride + i;
-                for (int y = 0; y < ycount; y++) {
-                    acc += (temp[p] & 0xFF) * ky[k + y];
-                    p += rowStride;
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            for (int y = 0; y < cy.count(yy); y++) {
+                int weight = ky[k + y];
+                int p = (ymin + y) * rowStride;
+                for (int i = 0; i < rowStride; i++) {
+                    acc[i] += (temp[p + i] & 0xFF) * weight;
                 }
-                out[r * rowStride + i] = clip8(acc);
+            }
+            int o = r * rowStride;
+            for (int i = 0; i < rowStride; i++) {
+                out[o + i] = clip8(acc[i]);
             }
         }
         return out;
+    }
+
+    /** One row of the horizontal pass, unrolled per band count so that the accumulators stay in registers. */
+    private static void horizontalRow(byte[] in, int inBase, int bands, Coefficients cx, int[] kx, Window window,
+            byte[] temp, int outBase) {
+        int half = 1 << (PRECISION_BITS - 1);
+        int o = outBase;
+        for (int c = 0; c < window.width; c++) {
+            int xx = window.x + c;
+            int count = cx.count(xx);
+            int k = xx * cx.ksize;
+            int p = inBase + cx.min(xx) * bands;
+            switch (bands) {
+                case 1 -> {
+                    int s0 = half;
+                    for (int x = 0; x < count; x++) {
+                        s0 += (in[p + x] & 0xFF) * kx[k + x];
+                    }
+                    temp[o++] = clip8(s0);
+                }
+                case 2 -> {
+                    int s0 = half;
+                    int s1 = half;
+                    for (int x = 0; x < count; x++, p += 2) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                }
+                case 3 -> {
+                    int s0 = half;
+                    int s1 = half;
+                    int s2 = half;
+                    for (int x = 0; x < count; x++, p += 3) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                        s2 += (in[p + 2] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                    temp[o++] = clip8(s2);
+                }
+                default -> {
+                    int s0 = half;
+                    int s1 = half;
+                    int s2 = half;
+                    int s3 = half;
+                    for (int x = 0; x < count; x++, p += 4) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                        s2 += (in[p + 2] & 0xFF) * w;
+                        s3 += (in[p + 3] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                    temp[o++] = clip8(s2);
+                    temp[o++] = clip8(s3);
+                }
+            }
+        }
     }
 
     /** Bicubic resize of 32-bit integer samples (mode I): double accumulation, ROUND_UP to int after each pass. */

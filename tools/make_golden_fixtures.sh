@@ -2,7 +2,7 @@
 # Makes the small image fixtures of the golden preprocessing test from the real corpus (fetch-images.sh).
 # Every format/mode the decoder must match Pillow on, with down-scales, up-scales and odd crop offsets.
 # Usage: tools/make_golden_fixtures.sh IMAGES_DIR    (then run tools/golden_preprocess.py for the references)
-# Needs: /usr/bin/python3 with Pillow, cjpeg (libjpeg-turbo-progs), ImageMagick convert, cwebp.
+# Needs: /usr/bin/python3 with Pillow, cjpeg (libjpeg-turbo-progs), ImageMagick convert, cwebp, gif2webp.
 set -euo pipefail
 images=${1:?usage: make_golden_fixtures.sh IMAGES_DIR}
 images=$(cd "$images" && pwd)
@@ -75,8 +75,8 @@ convert "$tmp/venus.ppm" -quality 90 -colorspace CMYK "$out/jpeg_ycck.jpg"
 convert "$tmp/saturn.ppm" -quality 90 -profile /usr/share/color/icc/ghostscript/rommrgb.icc "$out/jpeg_icc_prophoto.jpg"
 
 # 16-bit colour PNGs (Pillow keeps the high byte; 16-bit grey+alpha opens as RGBA).
-convert "$oc/food/menu_example2.png" -resize 300x -depth 16 "PNG48:$out/png_rgb16.png"
-convert "$oc/animals/birds/dove_symbol.png" -resize 75% -depth 16 -define png:color-type=4 "$out/png_grey_alpha16.png"
+convert "$oc/food/menu_example2.png" -resize 300x -depth 16 -define png:exclude-chunks=date,time "PNG48:$out/png_rgb16.png"
+convert "$oc/animals/birds/dove_symbol.png" -resize 75% -depth 16 -define png:color-type=4 -define png:exclude-chunks=date,time "$out/png_grey_alpha16.png"
 
 # GIF: an animation of three clip-art frames (first frame counts), and a first frame placed at an offset.
 convert -delay 20 -dispose background "$oc/animals/birds/jonathon_s_duck_01.png" \
@@ -88,5 +88,10 @@ convert "$oc/animals/lucchetto_ottone_archite_01.png" -set page 190x170+31+17 "$
 cwebp -quiet -q 80 "$tmp/saturn.ppm" -o "$out/webp_lossy.webp"
 cwebp -quiet -q 75 "$oc/science/chemistry_flask_matthew__02.png" -o "$out/webp_lossy_alpha.webp"
 cwebp -quiet -lossless "$oc/animals/birds/jonathon_s_duck_01.png" -o "$out/webp_lossless_alpha.webp"
+
+# Inputs Pillow reads but this decoder refuses on purpose (not golden references; see ImageDecoderTest).
+unsupported="$root/pipeline-core/src/test/resources/golden/unsupported"
+rm -rf "$unsupported" && mkdir -p "$unsupported"
+gif2webp -quiet "$out/gif_animated.gif" -o "$unsupported/webp_animated.webp"
 
 ls -l "$out" | awk 'NR>1 {n++; s+=$5} END {print n " fixtures, " s " bytes"}'

@@ -46,6 +46,10 @@ Image.open(f"{oc}/recreation/games/chess/chesspieces-bishop.png").convert("1").s
 king = np.asarray(Image.open(f"{oc}/recreation/games/chess/chesspieces-king.png").convert("L"), dtype=np.uint16)
 Image.fromarray(king * 2).save(f"{out}/png_grey16.png")
 
+# Extreme shapes: a single pixel (scaled up 224 times) and a 5-pixel-wide strip (long side 31360 before the crop).
+Image.open(f"{oc}/food/menu_example1.png").crop((200, 150, 201, 151)).save(f"{out}/png_1x1.png")
+Image.open(f"{oc}/people/gender_jakob_chaosinfait_.png").crop((170, 0, 175, 340)).save(f"{out}/png_strip_5x340.png")
+
 # BMP, TIFF, GIF made with Pillow.
 Image.open(f"{tmp}/moon.ppm").save(f"{out}/bmp_24_up.bmp")
 Image.open(f"{tmp}/venus.ppm").quantize(200).save(f"{out}/bmp_8bit_palette.bmp")

@@ -39,20 +39,23 @@ public final class ClipPreprocessor {
         return imageSize;
     }
 
-    /** The resized, centre-cropped image as RGB bytes, height x width x 3 (imageSize x imageSize x 3). */
+    /**
+     * The resized, centre-cropped image as RGB bytes, height x width x 3 (imageSize x imageSize x 3).
+     *
+     * @throws IllegalArgumentException for an image so elongated that its resized long side overflows an int (Pillow
+     *                                  cannot resize it either)
+     */
     public byte[] toRgb(DecodedImage image) {
         int w = image.width();
         int h = image.height();
-        int outW;
-        int outH;
         // torchvision's _compute_resized_output_size: the long side is truncated, computed in double.
-        if (w <= h) {
-            outW = imageSize;
-            outH = (int) ((double) ((long) imageSize * h) / w);
-        } else {
-            outH = imageSize;
-            outW = (int) ((double) ((long) imageSize * w) / h);
+        double longSide = w <= h ? (double) ((long) imageSize * h) / w : (double) ((long) imageSize * w) / h;
+        if (longSide > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("image " + w + "x" + h + " is too elongated to resize its short side to "
+                    + imageSize);
         }
+        int outW = w <= h ? imageSize : (int) longSide;
+        int outH = w <= h ? (int) longSide : imageSize;
         // torchvision's center_crop: int(round((H - size) / 2)), Python rounding half to even.
         PillowResampler.Window crop = new PillowResampler.Window(
                 (int) Math.rint((outW - imageSize) / 2.0), (int) Math.rint((outH - imageSize) / 2.0),

@@ -1,5 +1,7 @@
 package dev.imgsearch.preprocess;
 
+import java.util.Arrays;
+
 /**
  * A port of Pillow 9.4's resize (libImaging/Resample.c and the nearest-neighbour scale of Geometry.c) that computes
  * only a window of the output: every output pixel depends only on its own coefficient row, so resizing and then
@@ -18,30 +20,41 @@ final class PillowResampler {
     record Window(int x, int y, int width, int height) {
     }
 
-    /** The filter taps of one axis: for output i, inputs [bounds[2i], bounds[2i] + bounds[2i+1]) with weights. */
-    private record Coefficients(int ksize, int[] bounds, double[] weights) {
+    /**
+     * The filter taps of one axis for outputs [first, first + n): output i reads inputs [min(i), min(i) + count(i))
+     * with the weights from base(i).
+     */
+    private record Coefficients(int first, int ksize, int[] bounds, double[] weights) {
 
         int min(int i) {
-            return bounds[2 * i];
+            return bounds[2 * (i - first)];
         }
 
         int count(int i) {
-            return bounds[2 * i + 1];
+            return bounds[2 * (i - first) + 1];
+        }
+
+        int base(int i) {
+            return (i - first) * ksize;
         }
     }
 
     private PillowResampler() {
     }
 
-    /** Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize]. */
-    private static Coefficients bicubicCoefficients(int inSize, int outSize) {
+    /**
+     * Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize], for outputs [first, first + n)
+     * only, so that memory stays bounded whatever the aspect ratio.
+     */
+    private static Coefficients bicubicCoefficients(int inSize, int outSize, int first, int n) {
         double scale = (double) (float) inSize / outSize;
         double filterscale = Math.max(scale, 1.0);
         double support = BICUBIC_SUPPORT * filterscale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
-        int[] bounds = new int[outSize * 2];
-        double[] weights = new double[outSize * ksize];
-        for (int xx = 0; xx < outSize; xx++) {
+        int[] bounds = new int[n * 2];
+        double[] weights = new double[n * ksize];
+        for (int i = 0; i < n; i++) {
+            int xx = first + i;
             double center = 0.0 + (xx + 0.5) * scale;
             double ww = 0.0;
             double ss = 1.0 / filterscale;
@@ -54,7 +67,7 @@ final class PillowResampler {
                 xmax = inSize;
             }
             xmax -= xmin;
-            int k = xx * ksize;
+            int k = i * ksize;
             for (int x = 0; x < xmax; x++) {
                 double w = bicubic((x + xmin - center + 0.5) * ss);
                 weights[k + x] = w;
@@ -65,10 +78,10 @@ final class PillowResampler {
                     weights[k + x] /= ww;
                 }
             }
-            bounds[2 * xx] = xmin;
-            bounds[2 * xx + 1] = xmax;
+            bounds[2 * i] = xmin;
+            bounds[2 * i + 1] = xmax;
         }
-        return new Coefficients(ksize, bounds, weights);
+        return new Coefficients(first, ksize, bounds, weights);
     }
 
     private static double bicubic(double x) {
@@ -109,7 +122,7 @@ final class PillowResampler {
             int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
-        Coefficients cy = bicubicCoefficients(height, outHeight);
+        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int lastRow = vertical
                 ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
@@ -119,7 +132,7 @@ final class PillowResampler {
 
         byte[] temp = new byte[tempRows * rowStride];
         byte[] row = premultiply ? new byte[width * bands] : null;
-        Coefficients cx = horizontal ? bicubicCoefficients(width, outWidth) : null;
+        Coefficients cx = horizontal ? bicubicCoefficients(width, outWidth, window.x, window.width) : null;
         int[] kx = horizontal ? fixedPoint(cx.weights) : null;
         for (int r = 0; r < tempRows; r++) {
             byte[] in = src;
@@ -145,8 +158,8 @@ final class PillowResampler {
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
-            int k = yy * cy.ksize;
-            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            int k = cy.base(yy);
+            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
             for (int y = 0; y < cy.count(yy); y++) {
                 int weight = ky[k + y];
                 int p = (ymin + y) * rowStride;
@@ -170,7 +183,7 @@ final class PillowResampler {
         for (int c = 0; c < window.width; c++) {
             int xx = window.x + c;
             int count = cx.count(xx);
-            int k = xx * cx.ksize;
+            int k = cx.base(xx);
             int p = inBase + cx.min(xx) * bands;
             switch (bands) {
                 case 1 -> {
@@ -230,7 +243,7 @@ final class PillowResampler {
     static int[] bicubic32(int[] src, int width, int height, int outWidth, int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
-        Coefficients cy = bicubicCoefficients(height, outHeight);
+        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int lastRow = vertical
                 ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
@@ -240,12 +253,12 @@ final class PillowResampler {
 
         int[] temp = new int[tempRows * tw];
         if (horizontal) {
-            Coefficients cx = bicubicCoefficients(width, outWidth);
+            Coefficients cx = bicubicCoefficients(width, outWidth, window.x, window.width);
             for (int r = 0; r < tempRows; r++) {
                 int rowBase = (firstRow + r) * width;
                 for (int c = 0; c < tw; c++) {
                     int xx = window.x + c;
-                    int k = xx * cx.ksize;
+                    int k = cx.base(xx);
                     double ss = 0.0;
                     for (int x = 0; x < cx.count(xx); x++) {
                         ss += src[rowBase + cx.min(xx) + x] * cx.weights[k + x];
@@ -265,7 +278,7 @@ final class PillowResampler {
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
-            int k = yy * cy.ksize;
+            int k = cy.base(yy);
             for (int c = 0; c < tw; c++) {
                 double ss = 0.0;
                 for (int y = 0; y < cy.count(yy); y++) {

@@ -15,8 +15,8 @@ public final class ClipPreprocessor {
     private static final float[] CLIP_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
 
     private final int imageSize;
-    private final float[] mean;
-    private final float[] std;
+    // (v / 255 - mean) / std for every byte value v and channel, computed with the same float32 operations.
+    private final float[] normalised = new float[3 * 256];
 
     public ClipPreprocessor(int imageSize, float[] mean, float[] std) {
         if (imageSize <= 0) {
@@ -26,8 +26,11 @@ public final class ClipPreprocessor {
             throw new IllegalArgumentException("mean and std need one value per RGB channel");
         }
         this.imageSize = imageSize;
-        this.mean = mean.clone();
-        this.std = std.clone();
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                normalised[c * 256 + v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
     }
 
     /** The transform of OpenAI's CLIP models (and open_clip's OpenAI-pretrained ones) at the given input size. */
@@ -91,10 +94,8 @@ public final class ClipPreprocessor {
         int plane = imageSize * imageSize;
         float[] out = new float[3 * plane];
         for (int c = 0; c < 3; c++) {
-            float m = mean[c];
-            float s = std[c];
             for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = ((rgb[3 * i + c] & 0xFF) / 255f - m) / s;
+                out[c * plane + i] = normalised[c * 256 + (rgb[3 * i + c] & 0xFF)];
             }
         }
         return out;

@@ -152,8 +152,8 @@ public final class LuceneVectorStore implements VectorStore {
         }
     }
 
-    /** Opens an existing index read-write, or creates one with the default settings. */
-    public static LuceneVectorStore open(Path dir) {
+    /** Opens an existing index read-write with its own settings, or creates one with the default settings. */
+    public static LuceneVectorStore openOrCreate(Path dir, int searchCandidates) {
         boolean exists = false;
         if (Files.isDirectory(dir)) {
             try (Directory directory = FSDirectory.open(dir)) {
@@ -163,8 +163,8 @@ public final class LuceneVectorStore implements VectorStore {
             }
         }
         return exists
-                ? openExisting(dir, false, DEFAULT_SEARCH_CANDIDATES)
-                : open(dir, LuceneIndexSettings.DEFAULT, DEFAULT_SEARCH_CANDIDATES);
+                ? openExisting(dir, false, searchCandidates)
+                : open(dir, LuceneIndexSettings.DEFAULT, searchCandidates);
     }
 
     public LuceneIndexSettings settings() {

@@ -71,7 +71,7 @@ class LuceneVectorStoreTest {
             reopened.upsert(records(300, 310, new Random(2)));
             assertEquals(309, reopened.count());
         }
-        try (LuceneVectorStore again = LuceneVectorStore.open(dir)) {
+        try (LuceneVectorStore again = LuceneVectorStore.openOrCreate(dir, 10)) {
             assertEquals(settings, again.settings());
             assertEquals(309, again.count());
         }

@@ -1,5 +1,7 @@
 package dev.imgsearch.store;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +16,6 @@ public record SearchHit(String id, double score, Map<String, Object> metadata) {
 
     public SearchHit {
         Objects.requireNonNull(id, "id");
-        metadata = Map.copyOf(metadata);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 }

@@ -17,11 +17,15 @@ import java.util.Objects;
  */
 public record VectorRecord(String id, float[] vector, Map<String, Object> metadata) {
 
+    /** Far above any derived id, far below what a Lucene term can hold. */
+    public static final int MAX_ID_LENGTH = 1024;
+
     public VectorRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(vector, "vector");
-        if (id.isEmpty()) {
-            throw new IllegalArgumentException("record id must not be empty");
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("record ids must have 1 to " + MAX_ID_LENGTH + " characters, got "
+                    + id.length());
         }
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }

@@ -2,6 +2,7 @@ package dev.imgsearch.store;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +63,7 @@ class MetadataFilterTest {
 
     @Test
     void canonicalMetadataDropsNullsAndRejectsOverlongKeywords() {
-        java.util.HashMap<String, Object> metadata = new java.util.HashMap<>();
+        Map<String, Object> metadata = new HashMap<>();
         metadata.put("uri", "file:/a");
         metadata.put("caption", null);
         assertEquals(Map.of("uri", "file:/a"), SCHEMA.canonical(metadata));

@@ -1,5 +1,6 @@
 package dev.imgsearch.store;
 
+import dev.imgsearch.record.EmbeddingRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ public abstract class VectorStoreContractTest {
 
     @Test
     void embeddingRecordsKeepTheirImageFields() {
-        var embedding = new dev.imgsearch.record.EmbeddingRecord(
+        var embedding = new EmbeddingRecord(
                 "id1", "s3a://b/k.jpg", 800, 600, "ab".repeat(32), "clip-vit-b32", unit(0), null);
         store.upsert(List.of(VectorRecord.of(embedding, Map.of("source", "s3"))));
 

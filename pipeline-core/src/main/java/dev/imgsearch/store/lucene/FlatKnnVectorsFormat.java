@@ -8,6 +8,8 @@ import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 
+import java.io.IOException;
+
 /**
  * Float32 vectors stored without any graph, for the exact (flat) index kind. Lucene 9 ships this storage only as a
  * building block of its HNSW formats; a segment must name its vector format through SPI to be readable, so this
@@ -29,12 +31,12 @@ public final class FlatKnnVectorsFormat extends KnnVectorsFormat {
     }
 
     @Override
-    public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws java.io.IOException {
+    public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
         return delegate.fieldsWriter(state);
     }
 
     @Override
-    public KnnVectorsReader fieldsReader(SegmentReadState state) throws java.io.IOException {
+    public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
         return delegate.fieldsReader(state);
     }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -110,6 +111,26 @@ class LuceneVectorStoreTest {
                         .getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
                 assertEquals(entry.getValue(), format, entry.getKey().id());
             }
+        }
+    }
+
+    @Test
+    void forceMergeLeavesFewerSegmentsAndTheSameResults() {
+        Random random = new Random(14);
+        try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("idx"), LuceneIndexSettings.DEFAULT, 50)) {
+            for (int b = 0; b < 6; b++) {
+                store.upsert(records(b * 40, (b + 1) * 40, random));
+            }
+            store.delete(List.of("r3"));
+            float[] query = gaussian(random);
+            List<SearchHit> before = store.search(query, SearchRequest.top(10).withExtraNeighbors(50));
+            assertTrue(store.segmentCount() > 1);
+
+            store.forceMerge(1);
+
+            assertEquals(1, store.segmentCount());
+            assertEquals(239, store.count());
+            assertEquals(before, store.search(query, SearchRequest.top(10).withExtraNeighbors(50)));
         }
     }
 
@@ -377,7 +398,7 @@ class LuceneVectorStoreTest {
 
     private static Set<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+            return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 

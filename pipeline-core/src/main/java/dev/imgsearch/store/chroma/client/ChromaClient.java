@@ -32,6 +32,8 @@ public final class ChromaClient {
 
     private static final String BASE = "/api/v2/tenants/default_tenant/databases/default_database";
     private static final List<String> INCLUDE = List.of("embeddings", "metadatas");
+    /** A dead host should fail fast even when slow requests (large upserts) are given long. */
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Brackets, keys and commas around the arrays of an upsert body. */
     private static final int UPSERT_BODY_OVERHEAD = 128;
 
@@ -52,7 +54,7 @@ public final class ChromaClient {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
+                .connectTimeout(requestTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? requestTimeout : MAX_CONNECT_TIMEOUT)
                 .build();
     }
 

@@ -1,0 +1,138 @@
+package dev.imgsearch.jobs;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Spark standalone cluster on loopback: a master and workers in their own JVMs, with a SPARK_HOME whose
+ * {@code jars/} holds exactly Spark's own jars (as a Spark distribution does), so the application's classes reach
+ * the executors only through the submitted jar.
+ */
+final class LocalSparkCluster implements AutoCloseable {
+
+    /** Jars that belong to the application, not to a Spark installation. */
+    private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
+            "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/", "/software/amazon/",
+            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/");
+
+    private final Path sparkHome;
+    private final Path logs;
+    private final int masterPort;
+    private final int webUiPort;
+    private final Process master;
+    private final List<Process> workers = new ArrayList<>();
+
+    private LocalSparkCluster(Path dir, int workerCount) throws IOException, InterruptedException {
+        this.sparkHome = dir.resolve("spark-home");
+        this.logs = Files.createDirectories(dir.resolve("logs"));
+        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar") && APPLICATION_JARS.stream().noneMatch(entry::contains)) {
+                Path jar = Path.of(entry);
+                Path link = jars.resolve(jar.getFileName());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, jar);
+                }
+            }
+        }
+        this.masterPort = freePort();
+        this.webUiPort = freePort();
+        this.master = java("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(webUiPort));
+        for (int i = 0; i < workerCount; i++) {
+            workers.add(java("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                    "--cores", "1", "--memory", "2g", "--webui-port", String.valueOf(freePort()),
+                    "--work-dir", Files.createDirectories(dir.resolve("work-" + i)).toString(), masterUrl()));
+        }
+        awaitAliveWorkers(workerCount, Duration.ofSeconds(90));
+    }
+
+    static LocalSparkCluster start(Path dir, int workers) throws IOException, InterruptedException {
+        return new LocalSparkCluster(dir, workers);
+    }
+
+    String masterUrl() {
+        return "spark://127.0.0.1:" + masterPort;
+    }
+
+    Path sparkHome() {
+        return sparkHome;
+    }
+
+    /** SIGKILLs a worker: its executors lose their worker and the master reschedules their tasks. */
+    void killWorker(int index) throws InterruptedException {
+        Process worker = workers.get(index);
+        worker.descendants().forEach(ProcessHandle::destroyForcibly);
+        worker.destroyForcibly().waitFor();
+    }
+
+    /** A JVM with Spark's jars, the module opens Spark needs on Java 17 and loopback-only networking. */
+    Process java(String name, String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of(SparkJvm.OPENS));
+        command.addAll(List.of("-cp", sparkHome.resolve("jars") + File.separator + "*", mainClass));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        builder.environment().put("SPARK_HOME", sparkHome.toString());
+        builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().put("DJL_OFFLINE", "true");
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        return builder.start();
+    }
+
+    String log(String name) throws IOException {
+        return Files.readString(logs.resolve(name + ".log"));
+    }
+
+    private void awaitAliveWorkers(int expected, Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pattern alive = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
+        while (System.nanoTime() < deadline) {
+            try {
+                String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = alive.matcher(json);
+                if (m.find() && Integer.parseInt(m.group(1)) >= expected) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the master's UI is not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the standalone cluster did not come up; master log:\n" + log("master"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process worker : workers) {
+            worker.descendants().forEach(ProcessHandle::destroyForcibly);
+            worker.destroyForcibly().waitFor();
+        }
+        master.destroyForcibly().waitFor();
+    }
+}

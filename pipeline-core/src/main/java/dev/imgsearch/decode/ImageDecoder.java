@@ -1,0 +1,92 @@
+package dev.imgsearch.decode;
+
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Map;
+import javax.imageio.ImageReader;
+
+/**
+ * Decodes PNG, JPEG, GIF (first frame), BMP, TIFF and WebP into the PIL mode and samples Pillow 9.4's
+ * {@code Image.open} gives the same bytes, so that the CLIP preprocessing after it can match the Python reference
+ * bit for bit. Embedded ICC profiles and EXIF orientation are ignored, as Pillow ignores them.
+ *
+ * <p>Thread-safe and reusable: every call uses its own ImageIO reader. Every failure, including garbage input and
+ * reader bugs, surfaces as an {@link ImageDecodeException} with a one-line reason.
+ */
+public final class ImageDecoder {
+
+    /** Pillow's decompression-bomb error threshold: 2 * (1024 * 1024 * 1024 / 4 / 3) pixels. */
+    public static final long DEFAULT_MAX_PIXELS = 178_956_970L;
+
+    private static final Map<ImageFormat, FormatDecoder> DECODERS = Map.of(
+            ImageFormat.PNG, new PngDecoder(),
+            ImageFormat.JPEG, new JpegDecoder(),
+            ImageFormat.GIF, new GifDecoder(),
+            ImageFormat.BMP, new BmpDecoder(),
+            ImageFormat.TIFF, new TiffDecoder(),
+            ImageFormat.WEBP, new WebpDecoder());
+
+    private final PixelLimit limit;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels images with more pixels than this (width * height from the header) are refused */
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+        }
+        this.limit = new PixelLimit(maxPixels);
+    }
+
+    public DecodedImage decode(byte[] encoded) throws ImageDecodeException {
+        if (encoded == null || encoded.length == 0) {
+            throw new ImageDecodeException("empty file");
+        }
+        ImageFormat format = ImageFormat.sniff(encoded);
+        if (format == null) {
+            throw new ImageDecodeException("not an image (unrecognised format)");
+        }
+        ImageReader reader = null;
+        try (ByteArrayImageInputStream input = new ByteArrayImageInputStream(encoded)) {
+            reader = ReaderProviders.newReader(format);
+            reader.setInput(input, true, false);
+            return DECODERS.get(format).decode(encoded, reader, limit);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO readers report bad data as IIOException, EOFException or, for some corrupt inputs, unchecked
+            // exceptions from deep inside; all of them mean the same thing to a caller.
+            throw new ImageDecodeException("truncated or corrupt " + format.displayName() + ": " + describe(e), e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException("out of memory decoding " + format.displayName()
+                    + " (lower --max-pixels or give the JVM more heap)", e);
+        } finally {
+            if (reader != null) {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The reader's own message, with the root cause when that adds something (an EOF, typically). */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String rootText = root instanceof EOFException ? "unexpected end of file" : textOf(root);
+        String text = textOf(e);
+        if (root != e && !text.contains(rootText)) {
+            text = text + " (" + rootText + ")";
+        }
+        return text.replaceAll("\\s+", " ").trim();
+    }
+
+    private static String textOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.imgsearch.decode;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import javax.imageio.ImageReader;
+
+/**
+ * WebP through libwebp (the reader bundles it), as Pillow 9.4 does: lossy and lossless decode to the same RGBA libwebp
+ * gives Pillow, in mode "RGBA" when the file declares alpha and "RGB" otherwise.
+ */
+final class WebpDecoder implements FormatDecoder {
+
+    @Override
+    public DecodedImage decode(byte[] data, ImageReader reader, PixelLimit limit)
+            throws IOException, ImageDecodeException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        limit.check(width, height);
+        BufferedImage image = reader.read(0);
+        boolean alpha = image.getColorModel().hasAlpha();
+        return alpha
+                ? DecodedImage.of("RGBA", width, height, Rasters.interleave(image.getRaster(), new int[] {0, 1, 2, 3}, 0))
+                : DecodedImage.of("RGB", width, height, Rasters.interleave(image.getRaster(), new int[] {0, 1, 2}, 0));
+    }
+}

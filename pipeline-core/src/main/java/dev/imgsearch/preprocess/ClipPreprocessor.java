@@ -1,0 +1,117 @@
+package dev.imgsearch.preprocess;
+
+import dev.imgsearch.decode.DecodedImage;
+
+/**
+ * CLIP's inference transform exactly as open_clip / OpenAI clip.py apply it to a PIL image:
+ * {@code Resize(size, BICUBIC)} (shortest side to size, in the image's own mode), {@code CenterCrop(size)},
+ * {@code convert("RGB")}, {@code ToTensor()}, {@code Normalize(mean, std)}, reproducing Pillow 9.4 and torchvision
+ * 0.14 bit for bit. Thread-safe: it holds no mutable state.
+ */
+public final class ClipPreprocessor {
+
+    // OpenAI CLIP's normalisation constants, rounded from double to float32 as torchvision does.
+    private static final float[] CLIP_MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};
+    private static final float[] CLIP_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
+
+    private final int imageSize;
+    private final float[] mean;
+    private final float[] std;
+
+    public ClipPreprocessor(int imageSize, float[] mean, float[] std) {
+        if (imageSize <= 0) {
+            throw new IllegalArgumentException("imageSize must be positive: " + imageSize);
+        }
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need one value per RGB channel");
+        }
+        this.imageSize = imageSize;
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    /** The transform of OpenAI's CLIP models (and open_clip's OpenAI-pretrained ones) at the given input size. */
+    public static ClipPreprocessor openAiClip(int imageSize) {
+        return new ClipPreprocessor(imageSize, CLIP_MEAN, CLIP_STD);
+    }
+
+    public int imageSize() {
+        return imageSize;
+    }
+
+    /** The resized, centre-cropped image as RGB bytes, height x width x 3 (imageSize x imageSize x 3). */
+    public byte[] toRgb(DecodedImage image) {
+        int w = image.width();
+        int h = image.height();
+        int outW;
+        int outH;
+        // torchvision's _compute_resized_output_size: the long side is truncated, computed in double.
+        if (w <= h) {
+            outW = imageSize;
+            outH = (int) ((double) ((long) imageSize * h) / w);
+        } else {
+            outH = imageSize;
+            outW = (int) ((double) ((long) imageSize * w) / h);
+        }
+        // torchvision's center_crop: int(round((H - size) / 2)), Python rounding half to even.
+        PillowResampler.Window crop = new PillowResampler.Window(
+                (int) Math.rint((outW - imageSize) / 2.0), (int) Math.rint((outH - imageSize) / 2.0),
+                imageSize, imageSize);
+        boolean resize = outW != w || outH != h;
+        String mode = image.mode();
+        return switch (mode) {
+            case "I" -> PillowConvert.intToRgb(resize
+                    ? PillowResampler.bicubic32(image.intSamples(), w, h, outW, outH, crop)
+                    : cropInts(image.intSamples(), w, crop));
+            case "1", "P" -> PillowConvert.toRgb(mode, resize
+                    ? PillowResampler.nearest8(image.samples(), w, h, outW, outH, crop)
+                    : cropBytes(image.samples(), w, 1, crop), image.palette());
+            case "RGBA", "LA" -> {
+                int bands = image.bands();
+                if (!resize) {
+                    yield PillowConvert.toRgb(mode, cropBytes(image.samples(), w, bands, crop), null);
+                }
+                // Pillow resizes RGBA and LA premultiplied ("RGBa"/"La") and converts back before the crop.
+                byte[] premultiplied = PillowConvert.premultiply(image.samples(), bands);
+                byte[] resized = PillowResampler.bicubic8(premultiplied, w, h, bands, outW, outH, crop);
+                PillowConvert.unpremultiply(resized, bands);
+                yield PillowConvert.toRgb(mode, resized, null);
+            }
+            default -> PillowConvert.toRgb(mode, resize
+                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), outW, outH, crop)
+                    : cropBytes(image.samples(), w, image.bands(), crop), null);
+        };
+    }
+
+    /** The model input: channels x height x width float32, (v / 255 - mean) / std in float32 like ToTensor+Normalize. */
+    public float[] toPixelValues(DecodedImage image) {
+        byte[] rgb = toRgb(image);
+        int plane = imageSize * imageSize;
+        float[] out = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            float m = mean[c];
+            float s = std[c];
+            for (int i = 0; i < plane; i++) {
+                out[c * plane + i] = ((rgb[3 * i + c] & 0xFF) / 255f - m) / s;
+            }
+        }
+        return out;
+    }
+
+    private static byte[] cropBytes(byte[] samples, int width, int bands, PillowResampler.Window crop) {
+        byte[] out = new byte[crop.width() * crop.height() * bands];
+        for (int r = 0; r < crop.height(); r++) {
+            System.arraycopy(samples, ((crop.y() + r) * width + crop.x()) * bands, out, r * crop.width() * bands,
+                    crop.width() * bands);
+        }
+        return out;
+    }
+
+    private static int[] cropInts(int[] samples, int width, PillowResampler.Window crop) {
+        int[] out = new int[crop.width() * crop.height()];
+        for (int r = 0; r < crop.height(); r++) {
+            System.arraycopy(samples, (crop.y() + r) * width + crop.x(), out, r * crop.width(), crop.width());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.imgsearch.source;
+
+import java.io.Serializable;
+
+/**
+ * A unit of work planned on the driver and opened on an executor: small, serializable, and carrying
+ * everything needed to read it again (no re-listing on executors).
+ */
+public sealed interface Shard extends Serializable permits FileListShard, RowGroupShard {
+
+    /**
+     * Stable, filename-safe name such as {@code 00042-3f9a0c1d} or {@code default-train-0000.rg0-3.3f9a0c1d}.
+     * It ends with a fingerprint of the shard's content (file names, sizes, versions), so a re-run over
+     * changed input never mistakes a new shard for one it already committed.
+     */
+    String id();
+
+    /** How many items opening this shard yields. */
+    long itemCount();
+}

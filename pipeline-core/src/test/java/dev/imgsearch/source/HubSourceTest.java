@@ -1,0 +1,215 @@
+package dev.imgsearch.source;
+
+import dev.imgsearch.source.ParquetFixtures.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.imgsearch.source.SourceTestSupport.read;
+import static dev.imgsearch.source.SourceTestSupport.readAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HubSourceTest {
+
+    @TempDir
+    Path dir;
+    private FakeHub hub;
+
+    @BeforeEach
+    void startHub() throws IOException {
+        hub = new FakeHub();
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+
+    private SourceOptions options() {
+        return SourceOptions.defaults().withHfEndpoint(hub.endpoint());
+    }
+
+    private Path hfFile(String name, List<Row> rows, int rowsPerGroup) throws IOException {
+        Path file = dir.resolve(name);
+        ParquetFixtures.writeHf(file, rows, rowsPerGroup);
+        return file;
+    }
+
+    /** acme/pets: the Parquet export with a train split of two files and a test split. */
+    private void publishPets() throws IOException {
+        hub.publish("acme/pets", "refs/convert/parquet", Map.of(
+                "default/train/0000.parquet", hfFile("t0.parquet", ParquetFixtures.rows(10, 64, 0, 4), 3),
+                "default/train/0001.parquet", hfFile("t1.parquet", ParquetFixtures.rows(5, 64, 10, 0), 5),
+                "default/test/0000.parquet", hfFile("e0.parquet", ParquetFixtures.rows(3, 64, 20, 0), 5)));
+    }
+
+    @Test
+    void readsOneSplitOfTheParquetExportWithCaptionsFieldsAndNullImages() throws IOException {
+        publishPets();
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/train", options());
+
+        List<Shard> plan = source.plan(6);
+        List<SourceItem> items = readAll(source, SourceTestSupport.viaJavaSerialization(plan));
+
+        assertEquals(List.of("default-train-0000.rg0-1", "default-train-0000.rg2-3", "default-train-0001.rg0-0"),
+                plan.stream().map(s -> s.id().substring(0, s.id().lastIndexOf('.'))).toList());
+        assertEquals(15, items.size());
+        assertEquals("hf://datasets/acme/pets@~parquet/default/train/0000.parquet#row=0", items.get(0).uri());
+        assertEquals("hf://datasets/acme/pets@~parquet/default/train/0001.parquet#row=4", items.get(14).uri());
+        assertArrayEquals(ParquetFixtures.image(0, 64), items.get(0).bytes());
+        assertArrayEquals(ParquetFixtures.image(14, 64), items.get(14).bytes());
+        assertEquals("caption 14", items.get(14).caption());
+        assertEquals(Map.of("label", "14"), items.get(14).fields());
+        assertNull(items.get(3).bytes());
+        assertEquals("null image", items.get(3).readError());
+    }
+
+    @Test
+    void planIsDeterministicAndPinnedToTheCommitItResolved() throws IOException {
+        publishPets();
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets@~parquet/default", options());
+        List<Shard> plan = source.plan(100);
+        assertEquals(plan, source.plan(100));
+        assertEquals(3, plan.size(), "both splits of the default config");
+
+        hub.publish("acme/pets", "refs/convert/parquet", Map.of(
+                "default/train/0000.parquet", hfFile("new.parquet", ParquetFixtures.rows(1, 8, 99, 0), 5)));
+        List<SourceItem> items = read(source, plan.get(1));
+
+        assertArrayEquals(ParquetFixtures.image(0, 64), items.get(0).bytes(), "still the planned commit's file");
+        assertEquals(10, items.size());
+    }
+
+    @Test
+    void readingOneRowGroupShardFetchesOnlyTheFooterAndThatRowGroup() throws IOException {
+        Path big = hfFile("big.parquet", ParquetFixtures.rows(16, 30_000, 0, 0), 2);
+        hub.publish("acme/big", "refs/convert/parquet", Map.of("default/train/0000.parquet", big));
+        ImageSource source = ImageSources.open("hf://datasets/acme/big/default/train", options());
+        List<Shard> plan = source.plan(2);
+        assertEquals(8, plan.size());
+        long afterPlan = hub.cdnBytesServed("acme/big", "default/train/0000.parquet");
+
+        List<SourceItem> items = read(source, plan.get(5));
+
+        long fileSize = java.nio.file.Files.size(big);
+        long fetched = hub.cdnBytesServed("acme/big", "default/train/0000.parquet") - afterPlan;
+        assertArrayEquals(ParquetFixtures.image(10, 30_000), items.get(0).bytes());
+        assertEquals("hf://datasets/acme/big@~parquet/default/train/0000.parquet#row=11", items.get(1).uri());
+        assertTrue(fetched < 2 * 30_000 + 2 * HttpRangeInputFile.WINDOW,
+                "fetched " + fetched + " bytes of a " + fileSize + "-byte file for one row group");
+        assertTrue(fileSize > 8 * 30_000, "the file holds all eight row groups");
+    }
+
+    @Test
+    void followsResolveRedirectsToTheCdnWithoutSendingItTheToken() throws IOException {
+        publishPets();
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options().withHfToken("hf_abc"));
+        assertEquals(3, readAll(source, source.plan(10)).size());
+        assertFalse(hub.cdnAuthorizations().isEmpty());
+        assertTrue(hub.cdnAuthorizations().stream().allMatch("null"::equals), hub.cdnAuthorizations().toString());
+    }
+
+    @Test
+    void gatedDatasetsNeedTheToken() throws IOException {
+        hub.publish("acme/gated", "refs/convert/parquet",
+                Map.of("default/train/0000.parquet", hfFile("g.parquet", ParquetFixtures.rows(2, 8, 0, 0), 5)));
+        hub.gate("acme/gated");
+        String uri = "hf://datasets/acme/gated/default/train";
+
+        IOException anonymous = assertThrows(IOException.class, () -> ImageSources.open(uri, options()).plan(10));
+        assertEquals("Hugging Face dataset acme/gated refused access (HTTP 401): it is gated or private; set HF_TOKEN"
+                + " to the token of an account that has accepted its terms at " + hub.endpoint() + "/datasets/acme/gated"
+                + " (Hub says: Access to dataset acme/gated is restricted. You must have access to it and be"
+                + " authenticated to access it. Please log in.)", anonymous.getMessage());
+
+        IOException wrongToken = assertThrows(IOException.class,
+                () -> ImageSources.open(uri, options().withHfToken("hf_wrong")).plan(10));
+        assertTrue(wrongToken.getMessage().startsWith("Hugging Face dataset acme/gated refused access (HTTP 403)"),
+                wrongToken.getMessage());
+        assertFalse(wrongToken.getMessage().contains("hf_wrong"), "the token never appears in messages");
+
+        ImageSource authorized = ImageSources.open(uri, options().withHfToken(FakeHub.TOKEN));
+        assertEquals(2, readAll(authorized, authorized.plan(10)).size());
+    }
+
+    @Test
+    void honoursRetryAfterOn429AndRetriesServerErrors() throws IOException {
+        publishPets();
+        hub.fail("/api/datasets/acme/pets/tree/", 429, "1", 1);
+        hub.fail("/datasets/acme/pets/resolve/", 503, null, 1);
+        hub.fail("/blobs/", 502, null, 1);
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options());
+
+        long start = System.nanoTime();
+        List<SourceItem> items = readAll(source, source.plan(10));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(3, items.size());
+        assertTrue(took.toMillis() >= 1000, "waited for Retry-After: " + took);
+        assertEquals(2, hub.requests().stream().filter(r -> r.startsWith("GET /api/datasets/acme/pets/tree/")).count());
+    }
+
+    @Test
+    void retriesAreBounded() {
+        hub.fail("/api/", 500, null, 10);
+        HubClient client = new HubClient(hub.endpoint(), null, "acme/pets", 3, Duration.ofMillis(10));
+        IOException e = assertThrows(IOException.class, () -> client.resolveCommit("main"));
+        assertEquals("Hugging Face dataset acme/pets: HTTP 500 from " + hub.endpoint()
+                + "/api/datasets/acme/pets/revision/main after 3 attempts", e.getMessage());
+        assertEquals(3, hub.requests().size());
+    }
+
+    @Test
+    void connectionFailuresAreRetriedThenReported() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        HubClient client = new HubClient("http://127.0.0.1:" + closedPort, null, "acme/pets", 2, Duration.ofMillis(10));
+        IOException e = assertThrows(IOException.class, () -> client.resolveCommit("main"));
+        assertTrue(e.getMessage().startsWith("Hugging Face dataset acme/pets: http://127.0.0.1:" + closedPort
+                + "/api/datasets/acme/pets/revision/main failed after 2 attempts: java.net.ConnectException"), e.getMessage());
+    }
+
+    @Test
+    void aMissingDatasetOrRevisionIsNamed() throws IOException {
+        IOException e = assertThrows(IOException.class,
+                () -> ImageSources.open("hf://datasets/acme/nothing", options()).plan(10));
+        assertTrue(e.getMessage().startsWith("Hugging Face dataset acme/nothing: not found: " + hub.endpoint()
+                + "/api/datasets/acme/nothing/revision/refs%2Fconvert%2Fparquet"), e.getMessage());
+
+        publishPets();
+        IOException noSplit = assertThrows(IOException.class,
+                () -> ImageSources.open("hf://datasets/acme/pets/default/validation", options()).plan(10));
+        assertTrue(noSplit.getMessage().startsWith("Hugging Face dataset acme/pets: not found"), noSplit.getMessage());
+    }
+
+    @Test
+    void readsTheRepositorysOwnParquetFilesAtANamedRevision() throws IOException {
+        hub.publish("acme/raw", "main", Map.of(
+                "data/train-00000-of-00002.parquet", hfFile("r0.parquet", ParquetFixtures.rows(2, 8, 0, 0), 5),
+                "data/train-00001-of-00002.parquet", hfFile("r1.parquet", ParquetFixtures.rows(2, 8, 2, 0), 5),
+                "README.md", hfFile("r2.parquet", ParquetFixtures.rows(1, 8, 0, 0), 5)));
+        ImageSource folder = ImageSources.open("hf://datasets/acme/raw@main/data", options());
+        ImageSource file = ImageSources.open("hf://datasets/acme/raw@main/data/train-00001-of-00002.parquet", options());
+
+        List<SourceItem> all = readAll(folder, folder.plan(10));
+        List<SourceItem> one = readAll(file, file.plan(10));
+
+        assertEquals(4, all.size());
+        assertEquals("hf://datasets/acme/raw@main/data/train-00001-of-00002.parquet#row=1", all.get(3).uri());
+        assertEquals(all.subList(2, 4).stream().map(SourceItem::uri).toList(), one.stream().map(SourceItem::uri).toList());
+    }
+}

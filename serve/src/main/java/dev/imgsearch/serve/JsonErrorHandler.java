@@ -46,9 +46,17 @@ final class JsonErrorHandler extends ErrorHandler {
 
     private byte[] body(int code, String message) {
         String status = String.valueOf(HttpStatus.getMessage(code)).toLowerCase(Locale.ROOT);
-        String text = code >= 500 || message == null || message.isBlank() || message.equalsIgnoreCase(status)
-                ? status
-                : status + ": " + message;
+        boolean detailed = message != null && !message.isBlank() && !message.equalsIgnoreCase(status);
+        String text;
+        if (code >= 500) {
+            text = status;
+        } else if (detailed) {
+            text = status + ": " + message;
+        } else if (code == 400) {
+            text = "bad request: the URL or headers are malformed (bad escapes, '..' segments and NUL bytes are refused)";
+        } else {
+            text = status;
+        }
         try {
             return mapper.writeValueAsBytes(Map.of("error", text));
         } catch (JsonProcessingException e) {

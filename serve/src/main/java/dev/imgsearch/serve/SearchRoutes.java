@@ -72,7 +72,7 @@ final class SearchRoutes {
             };
             Set<String> present = new HashSet<>(ctx.queryParamMap().keySet());
             present.addAll(form.keySet());
-            params = parser.fromText(values, present, Set.of());
+            params = parser.fromText(values, present, Set.of("image"));
         } else {
             params = parser.fromText(ctx::queryParams, ctx.queryParamMap().keySet(), Set.of());
             image = HttpBodies.read(ctx, config.maxUploadBytes(), "the uploaded image");
@@ -120,7 +120,8 @@ final class SearchRoutes {
         UploadedFile file;
         try {
             file = ctx.uploadedFile("image");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Jetty's multipart parser throws IOException (through Kotlin, unchecked) and IllegalStateException.
             String message = String.valueOf(e.getMessage());
             if (message.contains("exceed")) {
                 throw HttpBodies.tooLarge(ctx, "the uploaded image", limit);

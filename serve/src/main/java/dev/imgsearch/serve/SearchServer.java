@@ -79,7 +79,11 @@ public final class SearchServer implements AutoCloseable {
         app.post("/search", search::compat);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
+            case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+            case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+            default -> e.getMessage();
+        }));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed (request {})", ctx.method(), ctx.path(), ctx.attribute(Guards.REQUEST_ID), e);
             error(ctx, 500, "internal error; the server log has the details (request id "

@@ -137,7 +137,8 @@ class BadInputTest {
         assertError(http.get("/api/images/" + encode("bad id!") + "/similar"), 400, "invalid image id");
         assertError(http.get("/api/nothing-here"), 404, "no such endpoint");
         assertError(http.send(http.request("/api/search").DELETE().build()), 405, "not allowed");
-        assertError(http.get("/api/images/%zz"), 400, "bad request");
+        assertError(http.rawGet("/api/images/%zz"), 400, "bad request");
+        assertError(http.rawGet("/api/search?text=%zz"), 400, "");
         assertError(http.send(http.request("/api/search?text=cat", "X-Big", "x".repeat(64 * 1024)).GET().build()),
                 431, "header");
     }

@@ -14,11 +14,24 @@ final class Errors {
     }
 
     static String assertError(HttpResponse<byte[]> response, int status, String messagePart) {
-        String body = Http.text(response);
-        assertEquals(status, response.statusCode(), () -> "status for " + response.request().uri() + ": " + body);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                () -> "content type of " + body);
-        JsonNode json = Http.json(response);
+        return assertError(response.request().uri().toString(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""), Http.text(response), status, messagePart);
+    }
+
+    static String assertError(Http.Raw response, int status, String messagePart) {
+        return assertError("raw request", response.status(), response.contentType(), response.body(), status, messagePart);
+    }
+
+    private static String assertError(String what, int actualStatus, String contentType, String body, int status,
+                                      String messagePart) {
+        assertEquals(status, actualStatus, () -> "status for " + what + ": " + body);
+        assertTrue(contentType.startsWith("application/json"), () -> "content type " + contentType + " of " + body);
+        JsonNode json;
+        try {
+            json = Http.JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
         assertTrue(json.hasNonNull("error") && json.get("error").isTextual(), () -> "no error message in " + body);
         String message = json.get("error").asText();
         assertTrue(message.toLowerCase().contains(messagePart.toLowerCase()),

@@ -62,6 +62,28 @@ final class Http {
         return builder;
     }
 
+    /** A response read off a raw socket: for requests java.net.URI refuses to build (malformed escapes). */
+    record Raw(int status, String contentType, String body) {
+    }
+
+    /** Sends {@code GET target} exactly as written, byte for byte, and reads the whole response. */
+    Raw rawGet(String target) {
+        int port = URI.create(base).getPort();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headerEnd = response.indexOf("\r\n\r\n");
+            String head = response.substring(0, headerEnd);
+            String contentType = head.lines().filter(l -> l.toLowerCase().startsWith("content-type:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+            return new Raw(Integer.parseInt(head.split(" ")[1]), contentType, response.substring(headerEnd + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static JsonNode json(HttpResponse<byte[]> response) {
         try {
             return JSON.readTree(response.body());

@@ -206,22 +206,25 @@ class ImageEndpointTest {
     @Test
     void traversalThroughTheRequestPathIsRefused() {
         for (String path : List.of(
+                "/api/images/../../../../etc/passwd",
+                "/api/images/inside/../../../outside/secret.png",
                 "/api/images/..%2F..%2F..%2Fetc%2Fpasswd",
                 "/api/images/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
                 "/api/images/%2e%2e/%2e%2e/etc/passwd",
                 "/api/images/..%5C..%5Cetc%5Cpasswd",
+                "/api/images/..\\..\\etc\\passwd",
                 "/api/images/%2Fetc%2Fpasswd",
+                "/api/images//etc/passwd",
                 "/api/images/....%2F%2F....%2F%2Fetc%2Fpasswd",
                 "/api/images/%252e%252e%252fetc%252fpasswd",
                 "/api/images/..%00/etc/passwd",
-                "/api/images/../../../../etc/passwd",
-                "/api/images/inside/../../../outside/secret.png")) {
-            HttpResponse<byte[]> response = trap.get(path);
-            int status = response.statusCode();
-            assertTrue(status >= 400 && status < 500, () -> path + " answered " + status + ": " + Http.text(response));
+                "/api/images/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+                "/api/images/symlink-file/../dotdot")) {
+            Http.Raw response = trap.rawGet(path);
+            int status = response.status();
+            assertTrue(status >= 400 && status < 500, () -> path + " answered " + status + ": " + response.body());
             assertError(response, status, "");
-            assertNoSecret(response);
-            assertFalse(Http.text(response).contains("root:"), path);
+            assertFalse(response.body().contains("root:"), path);
         }
     }
 

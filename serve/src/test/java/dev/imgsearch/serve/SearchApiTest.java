@@ -41,7 +41,7 @@ class SearchApiTest {
     }
 
     @Test
-    void textSearchRanksEveryImageByExactCosineWithItsMetadata() {
+    void textSearchRanksEveryImageByExactCosineWithItsMetadata() throws Exception {
         JsonNode page = ok(http.get("/api/search?k=20&text=" + encode(QUERY)));
         List<Map.Entry<String, Double>> expected = bruteForce(fixture.model.embedTexts(List.of(QUERY))[0]);
         JsonNode results = page.get("results");

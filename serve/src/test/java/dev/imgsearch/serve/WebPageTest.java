@@ -100,11 +100,11 @@ class WebPageTest {
     }
 
     @Test
-    void uploadingAnImageShowsItsResultsFirstItself() {
+    void uploadingAnImageShowsItsResultsFirstItself() throws IOException {
         driver.get(base + "/");
         String cakeId = fixture.idOf("cake");
         WebElement input = waitFor(By.id("file-input"));
-        input.sendKeys(fixture.images.get(cakeId).toAbsolutePath().toString());
+        input.sendKeys(fixture.images.get(cakeId).toRealPath().toString());
         List<WebElement> cards = waitForResults();
         assertEquals(cakeId, cards.get(0).getDomAttribute("data-id"), "the uploaded image itself ranks first");
         assertTrue(driver.getCurrentUrl().contains("image=upload"));

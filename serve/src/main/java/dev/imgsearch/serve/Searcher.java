@@ -9,6 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Pages of hits from the store, timed; store outages become 503s, never a stack trace. */
 final class Searcher {
@@ -16,6 +18,8 @@ final class Searcher {
     /** One page of hits and whether another page follows. */
     record Page(List<SearchHit> hits, boolean hasMore) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
 
     private final VectorStore store;
     private final ServerMetrics metrics;
@@ -55,7 +59,9 @@ final class Searcher {
         try {
             return metrics.store(operation, call);
         } catch (StoreException e) {
-            throw new ApiException(503, "the vector store is unavailable: " + firstLine(e.getMessage()));
+            // Store messages name hosts, internal paths and exception types: the log gets them, the client does not.
+            LOG.warn("vector store {} failed: {}", operation, firstLine(e.getMessage()));
+            throw new ApiException(503, "the vector store is unavailable; try again shortly");
         }
     }
 

@@ -80,6 +80,24 @@ class SecurityTest {
     }
 
     @Test
+    void uploadLimitIsConfigurable() throws Exception {
+        byte[] image = java.nio.file.Files.readAllBytes(fixture.images.get(fixture.idOf("cake")));
+        SearchServer small = fixture.start(fixture.config().withMaxUploadBytes(image.length - 1));
+        SearchServer roomy = fixture.start(fixture.config().withMaxUploadBytes(image.length));
+        try {
+            assertError(new Http(small.port()).post("/api/search/image", "image/jpeg", image), 413,
+                    "larger than the limit of " + (image.length - 1) + " bytes");
+            Http.Multipart form = new Http.Multipart().file("image", "cake.jpg", "image/jpeg", image);
+            assertError(new Http(small.port()).post("/api/search/image", form.contentType(), form.build()), 413,
+                    "larger than the limit");
+            assertEquals(200, new Http(roomy.port()).post("/api/search/image", "image/jpeg", image).statusCode());
+        } finally {
+            small.stop();
+            roomy.stop();
+        }
+    }
+
+    @Test
     void rateLimitAnswers429WithRetryAfterPerClient() {
         SearchServer server = fixture.start(fixture.config().withRateLimit(3));
         try {

@@ -17,8 +17,8 @@ Commands (each has --help):
 
 Every model this script writes, tiny or exported, is the same scripted ClipGraph below: torch.jit.script keeps
 shapes and devices symbolic, so one file runs on CPU and GPU and with any batch size.
-Runs with Debian's /usr/bin/python3 (torch 1.13) for tiny/reference/pack.  Export TorchScript with torch <= 2.7
-so that DJL's libtorch 2.7.1 can read it.
+Runs with Debian's /usr/bin/python3 (torch 1.13) for tiny/reference/pack.  TorchScript saved by torch 1.13 and by
+torch 2.14 was checked to load and agree in DJL's libtorch 2.7.1.
 """
 
 import argparse
@@ -166,8 +166,14 @@ def bytes_to_unicode() -> Dict[int, str]:
 
 
 def normalize(text: str) -> str:
-    """The tokenizer.json normalizer: NFC, whitespace runs to one space, lowercase."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).lower()
+    """The tokenizer.json normalizer: NFC, whitespace runs to one space, lowercase.
+
+    Lowercasing is per character, as in Hugging Face tokenizers (a final capital sigma becomes σ, not ς). OpenAI's
+    SimpleTokenizer differs from Hugging Face's CLIP tokenizer there and in running ftfy/html.unescape first
+    (e.g. fullwidth letters); the reference texts avoid those cases.
+    """
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+    return "".join(ch.lower() for ch in text)
 
 
 def _is_letter(ch: str) -> bool:
@@ -344,6 +350,8 @@ def write_descriptor(out_dir: str, name: str, embed_dim: int, image_size: int, m
     context_length  L: token rows are SOT + text + EOT, truncated to L (EOT kept last) and padded to exactly L
     pad_id          id written after EOT; the attention mask is 1 for SOT..EOT and 0 for padding
     model_file, tokenizer_file   file names inside the directory
+    (Java also reads an optional "cpu_only": true, for TorchScript traced with CPU constants in its graph, such as
+    DJL's published ViT-B/32; models written here are scripted and never need it.)
     """
     descriptor = {"name": name, "embedding_dim": int(embed_dim), "image_size": int(image_size),
                   "mean": [float(m) for m in mean], "std": [float(s) for s in std],
@@ -501,13 +509,13 @@ def _activation(name: str) -> bool:
 
 
 def export_hf(args, out_dir: str):
-    from transformers import CLIPImageProcessor, CLIPModel, CLIPTokenizerFast
-    source = CLIPModel.from_pretrained(args.name, torch_dtype=torch.float32).eval()
+    from transformers import AutoTokenizer, CLIPImageProcessor, CLIPModel
+    source = CLIPModel.from_pretrained(args.name).float().eval()
     vc, tc = source.config.vision_config, source.config.text_config
-    tokenizer = CLIPTokenizerFast.from_pretrained(args.name)
+    tokenizer = AutoTokenizer.from_pretrained(args.name)
     processor = CLIPImageProcessor.from_pretrained(args.name)
-    crop = processor.crop_size
-    image_size = crop["height"] if isinstance(crop, dict) else int(crop)
+    crop = processor.crop_size  # a dict in transformers 4, a SizeDict (also subscriptable) in 5
+    image_size = int(crop) if isinstance(crop, int) else int(crop["height"])
     if image_size != vc.image_size:
         raise SystemExit(f"processor crop {image_size} differs from the model's image size {vc.image_size}")
     cfg = {"embed_dim": source.config.projection_dim, "image_size": vc.image_size, "patch_size": vc.patch_size,
@@ -559,7 +567,7 @@ def export_open_clip(args, out_dir: str):
     source, _, _ = open_clip.create_model_and_transforms(args.name, pretrained=args.pretrained)
     source = source.float().eval()
     tokenizer = open_clip.get_tokenizer(args.name)
-    if not isinstance(tokenizer, open_clip.tokenizer.SimpleTokenizer):
+    if not isinstance(tokenizer, open_clip.SimpleTokenizer):
         raise SystemExit(f"{args.name} uses {type(tokenizer).__name__}; only CLIP's BPE tokenizer is supported")
     visual = source.visual
     if not hasattr(source, "transformer") or not hasattr(visual, "conv1"):
@@ -631,10 +639,6 @@ def export_open_clip(args, out_dir: str):
 
 
 def cmd_export(args) -> None:
-    major_minor = tuple(int(x) for x in re.findall(r"\d+", torch.__version__)[:2])
-    if major_minor > (2, 7):
-        print(f"warning: torch {torch.__version__} is newer than DJL's libtorch 2.7.1; if Java cannot load model.pt, "
-              "export with torch <= 2.7", file=sys.stderr)
     os.makedirs(args.out_dir, exist_ok=True)
     exporter = export_hf if args.source == "hf" else export_open_clip
     cfg, mapped, mean, std, reference_image, reference_text = exporter(args, args.out_dir)
@@ -719,7 +723,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                     "  open_clip: --name ViT-B-32 --pretrained laion2b_s34b_b79k | --name ViT-L-14 --pretrained openai |\n"
                     "             --name ViT-bigG-14 --pretrained laion2b_s39b_b160k   (pip install open_clip_torch)\n"
                     "The weights are copied into a scripted graph (device-free, any batch size), which is then\n"
-                    "checked against the library's own outputs on CPU and, when present, on GPU.",
+                    "checked against the library's own outputs on CPU and, when present, on GPU.\n"
+                    "Weights are kept in float32: ViT-bigG-14 writes a ~10 GB model.pt and needs ~25 GB of RAM.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     export.add_argument("--from", dest="source", choices=["hf", "open_clip"], required=True)
     export.add_argument("--name", required=True, help="Hugging Face repo id, or open_clip model name")

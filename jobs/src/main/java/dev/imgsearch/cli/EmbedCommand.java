@@ -5,6 +5,7 @@ import dev.imgsearch.jobs.EmbedJob;
 import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.RunReport;
 import dev.imgsearch.jobs.SparkSessions;
+import dev.imgsearch.source.SourceOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,9 +53,18 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Which of the --num-shards parts this worker embeds, from 0 (default: ${DEFAULT-VALUE}).")
     int shardIndex;
 
-    @Option(names = "--source-option", paramLabel = "KEY=VALUE",
-            description = "Source option, e.g. revision=main, config=default, split=train, image-column=image; repeatable.")
-    Map<String, String> sourceOptions = new LinkedHashMap<>();
+    @Option(names = "--format", defaultValue = "AUTO",
+            description = "How to read --input: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: Parquet for "
+                + "hf:// and *.parquet, image files otherwise).")
+    SourceOptions.Format format;
+
+    @Option(names = "--image-column", defaultValue = "image",
+            description = "Parquet sources: the image column, binary or {bytes, path} (default: ${DEFAULT-VALUE}).")
+    String imageColumn;
+
+    @Option(names = "--caption-column",
+            description = "Parquet sources: a string column to keep as the caption (default: 'caption' if present).")
+    String captionColumn;
 
     @Mixin
     SparkOptions spark;
@@ -69,8 +79,10 @@ final class EmbedCommand implements Callable<Integer> {
             for (Tuple2<String, String> kv : session.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
                 hadoopConf.put(kv._1(), kv._2());
             }
-            EmbedSettings settings = new EmbedSettings(input, sourceOptions, output, model, batchSize, shardSize,
-                    maxPixels, numShards, shardIndex, hadoopConf);
+            SourceOptions source = SourceOptions.fromEnvironment().withFormat(format).withImageColumn(imageColumn)
+                    .withCaptionColumn(captionColumn).withHadoopConf(hadoopConf);
+            EmbedSettings settings = new EmbedSettings(input, source, output, model, batchSize, shardSize, maxPixels,
+                    numShards, shardIndex);
             RunReport report = EmbedJob.run(session, settings);
             System.out.printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
                     report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), output);

@@ -15,6 +15,9 @@ import picocli.CommandLine.Spec;
         description = "Semantic image search on Apache Spark: CLIP embeddings, vector stores and a search service.",
         subcommands = {
             EmbedCommand.class,
+            BuildCommand.class,
+            ValidateCommand.class,
+            SearchCommand.class,
             InspectCommand.class,
             PreprocessCommand.class,
             CommandLine.HelpCommand.class

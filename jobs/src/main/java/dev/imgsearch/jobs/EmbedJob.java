@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -33,10 +34,15 @@ public final class EmbedJob {
         Instant startedAt = Instant.now();
         long started = System.nanoTime();
         Configuration conf = settings.hadoopConfiguration();
-        ImageSource source = ImageSources.open(settings.input(), settings.sourceOptions(), conf);
-        List<Shard> planned = Shards.forWorker(source.plan(settings.shardSize()), settings.numShards(),
-                settings.shardIndex());
+        ImageSource source = ImageSources.open(settings.input(), settings.source());
+        List<Shard> plan = source.plan(settings.shardSize());
+        List<Shard> planned = Shards.forWorker(plan, settings.shardIndex(), settings.numShards());
         ShardCommitter committer = new ShardCommitter(settings.output(), conf);
+        Set<String> stale = committer.removeShardsNotIn(plan.stream().map(Shard::id).collect(Collectors.toSet()));
+        if (!stale.isEmpty()) {
+            LOG.warn("removed the output of {} shards that the input no longer has (files added, changed or removed): {}",
+                    stale.size(), stale);
+        }
         Set<String> committed = committer.committedShardIds();
         List<Shard> todo = planned.stream().filter(s -> !committed.contains(s.id())).toList();
         List<ShardSummary> earlier = new ArrayList<>();

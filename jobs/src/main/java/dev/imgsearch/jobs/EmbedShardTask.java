@@ -5,6 +5,8 @@ import dev.imgsearch.embed.ShardCommitter;
 import dev.imgsearch.embed.ShardEmbedder;
 import dev.imgsearch.embed.ShardSummary;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelFetcher;
+import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.source.ImageSource;
 import dev.imgsearch.source.ImageSources;
@@ -26,8 +28,9 @@ final class EmbedShardTask {
     static ShardSummary run(Shard shard, EmbedSettings settings, LongAccumulator imagesDone) throws IOException {
         long started = System.nanoTime();
         Configuration conf = settings.hadoopConfiguration();
-        ClipModel model = SharedModels.get(settings.model(), TaskDevices.assigned(), conf);
-        ImageSource source = ImageSources.open(settings.input(), settings.sourceOptions(), conf);
+        ClipModel model = SharedModels.get(ModelLocation.parse(settings.model()), TaskDevices.assigned(),
+                new ModelFetcher(ModelFetcher.defaultCacheDir(), conf));
+        ImageSource source = ImageSources.open(settings.input(), settings.source());
         ShardCommitter committer = new ShardCommitter(settings.output(), conf);
         ShardEmbedder embedder = new ShardEmbedder(model, new ImageDecoder(settings.maxPixels()), settings.batchSize());
         try (ShardCommitter.PendingShard pending = committer.begin(shard.id());

@@ -1,6 +1,7 @@
 package dev.imgsearch.jobs;
 
 import ai.djl.Device;
+import dev.imgsearch.model.ClipModel;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
@@ -10,15 +11,12 @@ final class TaskDevices {
     private TaskDevices() {
     }
 
-    /** The first GPU in the task's resources, or null when Spark assigned none (local mode, CPU clusters). */
+    /** The first GPU in the task's resources, else the machine's default device (a GPU if the JVM sees one). */
     static Device assigned() {
         TaskContext task = TaskContext.get();
-        if (task == null) {
-            return null;
-        }
-        ResourceInformation gpus = task.resources().get("gpu").getOrElse(() -> null);
+        ResourceInformation gpus = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
         if (gpus == null || gpus.addresses().length == 0) {
-            return null;
+            return ClipModel.defaultDevice();
         }
         return Device.gpu(Integer.parseInt(gpus.addresses()[0].trim()));
     }

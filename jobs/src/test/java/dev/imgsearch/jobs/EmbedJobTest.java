@@ -8,6 +8,7 @@ import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.record.RecordParquetReader;
+import dev.imgsearch.source.SourceOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ class EmbedJobTest {
     }
 
     private static EmbedSettings settings(Path output) {
-        return new EmbedSettings(input.toString(), Map.of(), output.toString(), TestPaths.TINY_MODEL.toString(), 4, 6,
-                178_956_970L, 1, 0, Map.of());
+        return new EmbedSettings(input.toString(), SourceOptions.defaults(), output.toString(),
+                TestPaths.TINY_MODEL.toString(), 4, 6, 178_956_970L, 1, 0);
     }
 
     @Test

@@ -59,6 +59,40 @@ public final class ShardCommitter {
         return ids;
     }
 
+    /**
+     * Deletes the output of every shard whose id is not in {@code planned}, committed or not. Shard ids fingerprint
+     * their inputs, so when the input changes, the shards that covered the old input are replaced by new ones; their
+     * old files must go, or the images they hold would appear twice.
+     *
+     * @return the ids whose output was removed
+     */
+    public Set<String> removeShardsNotIn(Set<String> planned) throws IOException {
+        Set<String> removed = new TreeSet<>();
+        for (String dir : new String[] {EMBEDDINGS, ERRORS}) {
+            Path path = new Path(root, dir);
+            if (!fs.exists(path)) {
+                continue;
+            }
+            for (FileStatus status : fs.listStatus(path)) {
+                String name = status.getPath().getName();
+                if (name.startsWith("part-") && name.endsWith(".parquet")) {
+                    String id = name.substring("part-".length(), name.length() - ".parquet".length());
+                    if (!planned.contains(id)) {
+                        fs.delete(status.getPath(), false);
+                        removed.add(id);
+                    }
+                }
+            }
+        }
+        for (String id : committedShardIds()) {
+            if (!planned.contains(id)) {
+                fs.delete(markerPath(id), false);
+                removed.add(id);
+            }
+        }
+        return removed;
+    }
+
     /** The summary recorded when the shard was committed. */
     public ShardSummary readSummary(String shardId) throws IOException {
         try (var in = fs.open(markerPath(shardId))) {

@@ -20,6 +20,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +45,14 @@ final class ArtifactDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactDownloader.class);
     private static final String OFFLINE_HINT = "pass --model DIR|ZIP|URL to use a model this machine can reach";
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    /** One client per JVM, made on the first HTTP download (each client owns a selector thread). */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
     private final Supplier<Configuration> hadoop;
 
     ArtifactDownloader(Supplier<Configuration> hadoop) {
@@ -80,11 +85,9 @@ final class ArtifactDownloader {
         HttpRequest request = HttpRequest.newBuilder(uri).header("User-Agent", "imgsearch").GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException | UnknownHostException | NoRouteToHostException e) {
-            String reason = e.getMessage() == null || e.getMessage().isBlank()
-                    ? e.getClass().getSimpleName() : ModelDescriptor.firstLine(e.getMessage());
-            throw new ModelUnavailableException("cannot reach " + uri + " (" + reason + "); " + OFFLINE_HINT, e);
+            throw new ModelUnavailableException("cannot reach " + uri + " (" + reason(e) + "); " + OFFLINE_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while downloading " + uri);
@@ -102,6 +105,19 @@ final class ArtifactDownloader {
             Files.deleteIfExists(target);
             throw e;
         }
+    }
+
+    /** Java's HttpClient hides the cause in nested exceptions, often without messages. */
+    private static String reason(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "host not found";
+            }
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return ModelDescriptor.firstLine(t.getMessage());
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static void checkServerDigest(URI uri, HttpHeaders headers, Path file, String sha256) throws IOException {

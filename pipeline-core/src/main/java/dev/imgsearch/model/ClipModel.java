@@ -77,7 +77,13 @@ public final class ClipModel implements AutoCloseable {
                     + "model with tools/clip_model.py export and pass it with --model", descriptor.name(), device);
             target = Device.cpu();
         }
-        ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId());
+        ClipTokenizer tokenizer;
+        try {
+            tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot load tokenizer " + tokenizerFile + ": "
+                    + ModelDescriptor.firstLine(e.getMessage()), e);
+        }
         Model model = Model.newInstance(descriptor.name(), target, ENGINE);
         try {
             // mapLocation: parameters go straight to the target device instead of through the device saved in the file.

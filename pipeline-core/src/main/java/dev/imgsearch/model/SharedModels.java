@@ -42,6 +42,11 @@ public final class SharedModels {
     private SharedModels() {
     }
 
+    /** The shared model for a location on {@link ClipModel#defaultDevice()}, fetched through the default cache. */
+    public static ClipModel get(ModelLocation location) throws IOException {
+        return get(location, ClipModel.defaultDevice());
+    }
+
     /** The shared model for a location on a device, fetched through the default cache on first use. */
     public static ClipModel get(ModelLocation location, Device device) throws IOException {
         return get(location, device, ModelFetcher.withDefaultCache());

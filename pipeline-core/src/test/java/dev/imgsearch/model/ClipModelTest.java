@@ -188,4 +188,27 @@ class ClipModelTest {
         assertTrue(e.getMessage().startsWith("cannot load " + dir.resolve("model.pt") + " on cpu()"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+
+    @Test
+    void brokenTokenizerIsAOneLineError(@TempDir Path dir) throws IOException {
+        Files.copy(TinyClip.dir().resolve(ModelDescriptor.FILE_NAME), dir.resolve(ModelDescriptor.FILE_NAME));
+        Files.copy(TinyClip.dir().resolve("model.pt"), dir.resolve("model.pt"));
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": 42}");
+        IOException e = assertThrows(IOException.class, () -> ClipModel.load(dir, Device.cpu()));
+        assertTrue(e.getMessage().startsWith("cannot load tokenizer " + dir.resolve("tokenizer.json")), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void cpuOnlyModelAskedForAGpuRunsOnTheCpu(@TempDir Path dir) throws IOException {
+        Files.copy(TinyClip.dir().resolve("model.pt"), dir.resolve("model.pt"));
+        Files.copy(TinyClip.dir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        ModelDescriptor tiny = model.descriptor();
+        new ModelDescriptor(tiny.name(), tiny.embeddingDim(), tiny.imageSize(), tiny.mean(), tiny.std(),
+                tiny.contextLength(), tiny.padId(), tiny.modelFile(), tiny.tokenizerFile(), true).write(dir);
+        try (ClipModel cpuOnly = ClipModel.load(dir, Device.gpu())) {
+            assertEquals(Device.cpu(), cpuOnly.device());
+            assertArrayEquals(model.embedTexts(texts.subList(0, 1))[0], cpuOnly.embedTexts(texts.subList(0, 1))[0]);
+        }
+    }
 }

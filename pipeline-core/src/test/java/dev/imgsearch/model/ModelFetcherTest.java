@@ -11,11 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -237,7 +237,7 @@ class ModelFetcherTest {
         assertEquals(first, new ModelFetcher(cache, conf).fetch(location));
         assertEquals(1, CountingFileSystem.OPENS.get());
 
-        Files.setLastModifiedTime(zip, java.nio.file.attribute.FileTime.fromMillis(
+        Files.setLastModifiedTime(zip, FileTime.fromMillis(
                 Files.getLastModifiedTime(zip).toMillis() + 60_000));
         Path replaced = new ModelFetcher(cache, conf).fetch(location);
         assertFalse(first.equals(replaced), "a replaced file is fetched again");

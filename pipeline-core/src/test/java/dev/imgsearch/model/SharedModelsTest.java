@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ class SharedModelsTest {
     @Test
     void aFailedLoadIsNotRemembered() {
         ModelLocation missing = ModelLocation.parse(cache.resolve("nothing-here").toString());
-        assertThrows(java.io.IOException.class, () -> SharedModels.get(missing, Device.cpu(), new ModelFetcher(cache)));
-        assertThrows(java.io.IOException.class, () -> SharedModels.get(missing, Device.cpu(), new ModelFetcher(cache)));
+        assertThrows(IOException.class, () -> SharedModels.get(missing, Device.cpu(), new ModelFetcher(cache)));
+        assertThrows(IOException.class, () -> SharedModels.get(missing, Device.cpu(), new ModelFetcher(cache)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.imgsearch.serve;
 
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelLocation;
+import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
@@ -38,9 +40,10 @@ public final class ServeCommand implements Callable<Integer> {
                 "A lucene: URI without options is opened read-only, so a build job may write to it meanwhile."})
     String store;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "CLIP model directory (the one the store was embedded with).")
-    Path model;
+    @Option(names = "--model", paramLabel = "LOCATION",
+            description = {"The model the store was built with: a directory, a .zip, an http(s) or s3a URL of a zip",
+                "(default: CLIP ViT-B/32). Loaded in the background; /ready answers 503 until it is."})
+    String model;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -82,11 +85,17 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        ModelLocation location;
+        try {
+            location = ModelLocation.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         VectorStore opened = VectorStores.open(servingUri(store));
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                loading.complete(ClipModel.load(model));
+                loading.complete(SharedModels.get(location));
             } catch (Exception | Error e) {
                 loading.completeExceptionally(e);
             }
@@ -98,7 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = new SearchServer(config, opened, loading).start();
         } catch (Exception e) {
-            close(null, loading, opened);
+            close(null, opened);
             throw e;
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -112,7 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
         });
         Thread hook = new Thread(() -> {
-            close(server, loading, opened);
+            close(server, opened);
             done.countDown();
         }, "imgsearch-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -120,14 +129,14 @@ public final class ServeCommand implements Callable<Integer> {
             done.await();
         } catch (InterruptedException e) {
             if (withdraw(hook)) {
-                close(server, loading, opened);
+                close(server, opened);
             }
             return 0;
         }
         if (failure.get() != null && withdraw(hook)) {
-            close(server, loading, opened);
-            throw new IllegalStateException("cannot load the model from " + model + ": " + failure.get().getMessage(),
-                    failure.get());
+            close(server, opened);
+            throw new IllegalStateException("cannot load the model " + (model == null ? "(default)" : model) + ": "
+                    + failure.get().getMessage(), failure.get());
         }
         return 0;
     }
@@ -146,11 +155,11 @@ public final class ServeCommand implements Callable<Integer> {
         return uri.startsWith("lucene:") && !uri.contains("?") ? uri + "?read-only=true" : uri;
     }
 
-    private static void close(SearchServer server, CompletableFuture<ClipModel> loading, VectorStore store) {
+    /** The model is shared (SharedModels closes it at JVM exit); the server and the store are this command's. */
+    private static void close(SearchServer server, VectorStore store) {
         if (server != null) {
             server.stop();
         }
-        loading.thenAccept(ClipModel::close);
         store.close();
     }
 }

@@ -70,10 +70,13 @@ final class ImageRoutes {
         }
         if (size == null) {
             ctx.contentType(type).result(original);
-        } else {
-            Thumbnails.Thumbnail thumbnail = thumbnails.make(etag == null ? id + "-" + size : etag, original, size);
-            ctx.contentType(thumbnail.contentType()).result(thumbnail.bytes());
+            return;
         }
+        Thumbnails.Thumbnail thumbnail = thumbnails.scale(original, size);
+        if (etag != null) {
+            thumbnails.remember(etag, thumbnail);
+        }
+        ctx.contentType(thumbnail.contentType()).result(thumbnail.bytes());
     }
 
     private static Integer size(List<String> values) {

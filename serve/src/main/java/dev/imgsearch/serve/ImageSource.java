@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -35,9 +36,10 @@ final class ImageSource {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
-    ImageSource(ImageRoots roots, long maxBytes) {
+    ImageSource(ImageRoots roots, long maxBytes, Map<String, String> hadoopSettings) {
         this.roots = roots;
         this.maxBytes = maxBytes;
+        hadoopSettings.forEach(hadoopConf::set);
     }
 
     byte[] read(String uri) {

@@ -19,7 +19,8 @@ final class ParamParser {
 
     static final int MAX_TEXT_CHARS = 1_000;
 
-    private static final Set<String> PAGING_FIELDS = Set.of("k", "offset", "page", "min_score", "filter");
+    private static final List<String> PAGING = List.of("k", "offset", "page", "min_score", "filter");
+    private static final Set<String> PAGING_FIELDS = Set.copyOf(PAGING);
 
     private final int maxK;
     private final MetadataSchema schema;
@@ -238,7 +239,7 @@ final class ParamParser {
 
     private static List<String> known(Set<String> extra) {
         List<String> names = new ArrayList<>(extra);
-        names.addAll(List.of("k", "offset", "page", "min_score", "filter"));
+        names.addAll(PAGING);
         return names;
     }
 }

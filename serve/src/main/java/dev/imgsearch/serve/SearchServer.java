@@ -51,7 +51,7 @@ public final class SearchServer implements AutoCloseable {
         this.config = config;
         Searcher searcher = new Searcher(store, metrics);
         ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
-        ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES);
+        ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
         ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 config.apiKey() != null);
@@ -88,16 +88,6 @@ public final class SearchServer implements AutoCloseable {
             LOG.error("{} {} failed (request {})", ctx.method(), ctx.path(), ctx.attribute(Guards.REQUEST_ID), e);
             error(ctx, 500, "internal error; the server log has the details (request id "
                     + ctx.attribute(Guards.REQUEST_ID) + ")");
-        });
-        app.error(404, ctx -> {
-            if (ctx.result() == null) {
-                error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(405, ctx -> {
-            if (ctx.result() == null) {
-                error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path());
-            }
         });
     }
 

@@ -7,7 +7,9 @@ import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -77,11 +79,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most results one page may ask for (default: ${DEFAULT-VALUE}).")
     int maxK;
 
+    @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
+            description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
+    Map<String, String> hadoopConf = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK);
+            config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                    hadoopConf);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

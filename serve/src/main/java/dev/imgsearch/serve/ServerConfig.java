@@ -3,6 +3,7 @@ package dev.imgsearch.serve;
 import dev.imgsearch.store.SearchRequest;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the search service runs.
@@ -15,10 +16,12 @@ import java.util.List;
  * @param rateLimit      requests per second per client on the API; 0 for no limit
  * @param maxUploadBytes largest image a client may upload
  * @param maxK           most results a single page may ask for
+ * @param hadoopConf     Hadoop settings for reading {@code s3a:} images (e.g. {@code fs.s3a.endpoint}), over the
+ *                       defaults and any core-site.xml on the class path
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
-        double rateLimit, long maxUploadBytes, int maxK) {
+        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -28,6 +31,7 @@ public record ServerConfig(
     public ServerConfig {
         imageRoots = List.copyOf(imageRoots);
         corsOrigins = List.copyOf(corsOrigins);
+        hadoopConf = Map.copyOf(hadoopConf);
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -50,26 +54,31 @@ public record ServerConfig(
 
     /** Loopback on a free port, no key, no CORS, no rate limit, default limits: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
-        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_K);
+        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_K,
+                Map.of());
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK);
+        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK, hadoopConf);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
-        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK);
+        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf);
     }
 
     public ServerConfig withRateLimit(double perSecond) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK, hadoopConf);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf);
+    }
+
+    public ServerConfig withHadoopConf(Map<String, String> conf) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf);
     }
 
     public ServerConfig withMaxK(int k) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k, hadoopConf);
     }
 }

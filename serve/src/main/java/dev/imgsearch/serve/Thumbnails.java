@@ -45,14 +45,8 @@ final class Thumbnails {
         return cache.get(key);
     }
 
-    /** The image scaled so its longer side is at most {@code size} pixels (never enlarged), cached under {@code key}. */
-    Thumbnail make(String key, byte[] original, int size) {
-        Thumbnail thumbnail = scale(original, size);
-        remember(key, thumbnail);
-        return thumbnail;
-    }
-
-    private Thumbnail scale(byte[] original, int size) {
+    /** The image scaled so its longer side is at most {@code size} pixels (never enlarged). */
+    Thumbnail scale(byte[] original, int size) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(original))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -130,7 +124,8 @@ final class Thumbnails {
         return new Thumbnail(out.toByteArray(), "image/jpeg");
     }
 
-    private synchronized void remember(String key, Thumbnail thumbnail) {
+    /** Keeps a thumbnail under a key that changes whenever the image does (its ETag). */
+    synchronized void remember(String key, Thumbnail thumbnail) {
         if (thumbnail.bytes().length > cacheBytes) {
             return;
         }

@@ -136,6 +136,8 @@ class BadInputTest {
         assertError(http.get("/api/images/0123456789abcdef0123456789abcdef"), 404, "no image with id");
         assertError(http.get("/api/images/" + encode("bad id!") + "/similar"), 400, "invalid image id");
         assertError(http.get("/api/nothing-here"), 404, "no such endpoint");
+        assertError(http.get("/no-such-page.html"), 404, "no such endpoint");
+        assertError(http.postJson("/health", "{}"), 405, "not allowed");
         assertError(http.send(http.request("/api/search").DELETE().build()), 405, "not allowed");
         assertError(http.rawGet("/api/images/%zz"), 400, "bad request");
         assertError(http.rawGet("/api/search?text=%zz"), 400, "");

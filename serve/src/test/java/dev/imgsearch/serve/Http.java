@@ -68,8 +68,15 @@ final class Http {
 
     /** Sends {@code GET target} exactly as written, byte for byte, and reads the whole response. */
     Raw rawGet(String target) {
+        return rawGet(target, "127.0.0.1");
+    }
+
+    /** As {@link #rawGet(String)}, from another loopback address (127.0.0.0/8), i.e. as another client. */
+    Raw rawGet(String target, String fromAddress) {
         int port = URI.create(base).getPort();
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(fromAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));

@@ -85,7 +85,7 @@ class WebPageTest {
         WebElement query = waitFor(By.id("query"));
         query.sendKeys("a bird with wide wings", Keys.ENTER);
         List<WebElement> cards = waitForResults();
-        assertEquals(24 > fixture.images.size() ? fixture.images.size() : 24, cards.size());
+        assertEquals(Math.min(24, fixture.images.size()), cards.size(), "one page of the grid");
         assertTrue(driver.getCurrentUrl().contains("q=a+bird+with+wide+wings"), driver.getCurrentUrl());
         WebElement first = cards.get(0);
         assertTrue(first.findElement(By.cssSelector(".score")).getText().matches("-?[0-9]\\.[0-9]{3}"));

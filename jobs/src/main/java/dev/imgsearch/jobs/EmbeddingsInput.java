@@ -30,8 +30,10 @@ final class EmbeddingsInput {
         Dataset<Row> rows;
         try {
             rows = spark.read().parquet(path);
-        } catch (org.apache.spark.sql.AnalysisException e) {
-            throw new IllegalArgumentException("no embeddings at " + location + ": " + e.getSimpleMessage(), e);
+        } catch (Exception e) {
+            // Spark's AnalysisException (a checked exception Scala does not declare): missing path, no Parquet.
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException("no embeddings at " + location + ": " + reason, e);
         }
         List<String> columns = List.of(rows.columns());
         for (String column : REQUIRED) {

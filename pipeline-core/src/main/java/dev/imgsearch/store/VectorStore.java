@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiConsumer;
 
 /**
  * A persistent collection of {@link VectorRecord}s searchable by cosine similarity.
@@ -35,6 +36,12 @@ public interface VectorStore extends AutoCloseable {
     Optional<VectorRecord> get(String id);
 
     long count();
+
+    /**
+     * Calls {@code visitor} with the id of every record and the value of its metadata {@code field} (null when the
+     * record has none), in no particular order; what a build needs to tell new and changed records from stored ones.
+     */
+    void forEachRecord(String field, BiConsumer<String, Object> visitor);
 
     /** The best {@code request.k()} records for {@code vector}, best first. */
     List<SearchHit> search(float[] vector, SearchRequest request);

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -177,6 +178,22 @@ public final class ChromaVectorStore implements VectorStore {
     public long count() {
         ensureOpen();
         return call(() -> client.count(collectionId));
+    }
+
+    @Override
+    public void forEachRecord(String field, BiConsumer<String, Object> visitor) {
+        ensureOpen();
+        schema.type(field);
+        for (int offset = 0; ; offset += maxBatchRecords) {
+            int from = offset;
+            ChromaRecords page = call(() -> client.page(collectionId, from, maxBatchRecords));
+            for (int i = 0; i < page.ids().size(); i++) {
+                visitor.accept(page.ids().get(i), readMetadata(page.metadatas().get(i)).get(field));
+            }
+            if (page.ids().size() < maxBatchRecords) {
+                return;
+            }
+        }
     }
 
     @Override

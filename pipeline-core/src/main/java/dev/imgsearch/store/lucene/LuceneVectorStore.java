@@ -54,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -288,6 +289,25 @@ public final class LuceneVectorStore implements VectorStore {
     @Override
     public long count() {
         return withSearcher(searcher -> (long) searcher.getIndexReader().numDocs());
+    }
+
+    @Override
+    public void forEachRecord(String field, BiConsumer<String, Object> visitor) {
+        schema().type(field);
+        withSearcher(searcher -> {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                Bits live = leaf.reader().getLiveDocs();
+                var stored = leaf.reader().storedFields();
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live == null || live.get(doc)) {
+                        Document document = stored.document(doc);
+                        visitor.accept(document.get(LuceneDocuments.ID),
+                                LuceneDocuments.metadata(document, schema()).get(field));
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     @Override

@@ -129,6 +129,15 @@ public final class ChromaClient {
                 metadatas(body.path("metadatas")));
     }
 
+    /** One page of records in storage order, with metadata only (no embeddings). */
+    public ChromaRecords page(String collectionId, int offset, int limit) {
+        JsonNode body = send("POST", records(collectionId) + "/get",
+                Map.of("limit", limit, "offset", offset, "include", List.of("metadatas")));
+        List<String> ids = strings(body.path("ids"));
+        return new ChromaRecords(ids, java.util.Collections.nCopies(ids.size(), new float[0]),
+                metadatas(body.path("metadatas")));
+    }
+
     public long count(String collectionId) {
         return send("GET", records(collectionId) + "/count", null).asLong();
     }

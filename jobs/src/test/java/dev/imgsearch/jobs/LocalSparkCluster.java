@@ -25,7 +25,8 @@ final class LocalSparkCluster implements AutoCloseable {
     /** Jars that belong to the application, not to a Spark installation. */
     private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
             "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/", "/software/amazon/",
-            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/");
+            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/",
+            "/com/github/usefulness/", "/pipeline-core/target/", "/serve/target/");
 
     private final Path sparkHome;
     private final Path logs;

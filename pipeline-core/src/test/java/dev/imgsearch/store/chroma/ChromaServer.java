@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * A real Chroma server for tests: the {@code chroma} binary of the npm package installed by
  * {@code .ci/chroma/install.sh}, run on a free loopback port with its data in a test directory.
  */
-final class ChromaServer implements AutoCloseable {
+public final class ChromaServer implements AutoCloseable {
 
     private static final String INSTALL_HINT = "run `bash .ci/chroma/install.sh` in the repository root, "
             + "set IMGSEARCH_CHROMA_BIN to a chroma binary, or set IMGSEARCH_SKIP_CHROMA=true to skip the Chroma tests";
@@ -41,18 +41,18 @@ final class ChromaServer implements AutoCloseable {
     }
 
     /** Starts a server keeping its data in {@code dataDir}; fails (or skips, if so configured) when none is installed. */
-    static ChromaServer start(Path dataDir) {
+    public static ChromaServer start(Path dataDir) {
         ChromaServer server = new ChromaServer(binary(), dataDir, freePort());
         server.start();
         return server;
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Starts the server again, on the same port and data, after {@link #kill()}. */
-    void start() {
+    public void start() {
         try {
             Files.createDirectories(dataDir);
             process = new ProcessBuilder(binary.toString(), "run", "--path", dataDir.toString(),
@@ -67,7 +67,7 @@ final class ChromaServer implements AutoCloseable {
     }
 
     /** SIGKILL: the server gets no chance to flush or shut down cleanly. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -115,23 +116,20 @@ class WebPageTest {
     @Test
     void clickingAResultShowsSimilarImagesAndBackReturns() {
         driver.get(base + "/?q=" + "a+calculator");
-        List<WebElement> cards = waitForResults();
-        String clicked = cards.get(1).getDomAttribute("data-id");
-        String firstBefore = cards.get(0).getDomAttribute("data-id");
-        cards.get(1).findElement(By.cssSelector("button.thumb")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("similar=" + clicked));
-        List<WebElement> similar = waitForResults();
-        assertTrue(similar.stream().noneMatch(c -> clicked.equals(c.getDomAttribute("data-id"))),
-                "more-like-this leaves the clicked image out");
+        List<String> before = gridIds();
+        String clicked = before.get(1);
+        driver.findElement(By.cssSelector("#results .result[data-id='" + clicked + "'] button.thumb")).click();
+        wait(20).until(ExpectedConditions.urlContains("similar=" + clicked));
+        List<String> similar = gridIds();
+        assertFalse(similar.isEmpty());
+        assertFalse(similar.contains(clicked), "more-like-this leaves the clicked image out");
         assertTrue(driver.findElement(By.id("query-title")).getText().contains("like this"));
         waitUntilImagesLoaded();
 
         driver.navigate().back();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("q=a+calculator"));
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> {
-            List<WebElement> now = d.findElements(By.cssSelector("#results .result"));
-            return !now.isEmpty() && firstBefore.equals(now.get(0).getDomAttribute("data-id"));
-        });
+        wait(20).until(ExpectedConditions.urlContains("q=a+calculator"));
+        // The URL changes before the popstate handler re-renders, so wait for the text results to come back.
+        wait(30).until(d -> before.equals(gridIds()));
         assertEquals("a calculator", driver.findElement(By.id("query")).getDomProperty("value"));
     }
 
@@ -141,6 +139,23 @@ class WebPageTest {
         WebElement error = new WebDriverWait(driver, Duration.ofSeconds(20))
                 .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
         assertTrue(error.getText().contains("unknown metadata field 'colour'"), error.getText());
+    }
+
+    private static WebDriverWait wait(int seconds) {
+        return (WebDriverWait) new WebDriverWait(driver, Duration.ofSeconds(seconds))
+                .ignoring(StaleElementReferenceException.class);
+    }
+
+    /** The ids in the grid once a search has finished rendering (re-read if a render replaces them meanwhile). */
+    private static List<String> gridIds() {
+        return wait(30).until(d -> {
+            if (!d.findElement(By.id("status")).getText().startsWith("Results")) {
+                return null;
+            }
+            List<String> ids = d.findElements(By.cssSelector("#results .result")).stream()
+                    .map(card -> card.getDomAttribute("data-id")).toList();
+            return ids.isEmpty() ? null : ids;
+        });
     }
 
     private static WebElement waitFor(By by) {

@@ -3,9 +3,7 @@ package dev.imgsearch.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordIds;
-import dev.imgsearch.record.RecordParquetWriter;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -14,12 +12,9 @@ import dev.imgsearch.store.chroma.ChromaServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BuildJobTest {
-
-    private static final int DIM = 32;
 
     @TempDir
     static Path tmp;
@@ -49,34 +42,9 @@ class BuildJobTest {
         }
     }
 
-    /** Writes {@code count} embedding rows for images {@code first..first+count-1} into one part file. */
-    static void writePart(Path output, String part, int first, int count, String imageVersion) throws IOException {
-        Random random = new Random(first * 31L + imageVersion.hashCode());
-        Path file = output.resolve("embeddings").resolve("part-" + part + ".parquet");
-        Files.createDirectories(file.getParent());
-        try (RecordParquetWriter writer = RecordParquetWriter.forEmbeddings(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration())) {
-            for (int i = first; i < first + count; i++) {
-                String uri = "file:/images/img-" + i + ".png";
-                float[] v = new float[DIM];
-                double norm = 0;
-                for (int d = 0; d < DIM; d++) {
-                    v[d] = (float) random.nextGaussian();
-                    norm += v[d] * v[d];
-                }
-                for (int d = 0; d < DIM; d++) {
-                    v[d] /= (float) Math.sqrt(norm);
-                }
-                String sha = RecordIds.sha256Hex((uri + imageVersion).getBytes());
-                writer.write(new EmbeddingRecord(RecordIds.forUri(uri), uri, 64, 48, sha, "test-model", v,
-                        i % 2 == 0 ? "caption " + i : null));
-            }
-        }
-    }
-
     private void buildIsIdempotentIncrementalAndRemovesWhatIsGone(String store) throws IOException {
         Path embeddings = tmp.resolve("emb-" + Math.abs(store.hashCode()));
-        writePart(embeddings, "a", 0, 300, "v1");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 300, "v1");
 
         BuildReport first = BuildJob.run(spark, embeddings.toString(), store, 64, false);
         assertEquals(300, first.written());
@@ -88,7 +56,7 @@ class BuildJobTest {
         assertEquals(300, again.count());
 
         // 50 new images, and 10 existing ones whose bytes changed.
-        writePart(embeddings, "b", 290, 60, "v2");
+        EmbeddingFixtures.writePart(embeddings, "b", 290, 60, "v2");
         BuildReport grown = BuildJob.run(spark, embeddings.toString(), store, 64, false);
         assertEquals(60, grown.written());
         assertEquals(350, grown.count());
@@ -121,7 +89,7 @@ class BuildJobTest {
     void chromaKilledAndRestartedDuringTheBuildLosesNothing() throws Exception {
         Path embeddings = tmp.resolve("emb-restart");
         for (int part = 0; part < 8; part++) {
-            writePart(embeddings, "p" + part, part * 1000, 1000, "v1");
+            EmbeddingFixtures.writePart(embeddings, "p" + part, part * 1000, 1000, "v1");
         }
         String store = "chroma:" + chroma.url() + "/restart-test";
         CompletableFuture<BuildReport> build = CompletableFuture.supplyAsync(

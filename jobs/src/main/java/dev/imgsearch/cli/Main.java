@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.serve.ServeCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
             BuildCommand.class,
             ValidateCommand.class,
             SearchCommand.class,
+            ServeCommand.class,
             InspectCommand.class,
             PreprocessCommand.class,
             CommandLine.HelpCommand.class

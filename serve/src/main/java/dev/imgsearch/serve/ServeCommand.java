@@ -117,6 +117,9 @@ public final class ServeCommand implements Callable<Integer> {
             close(null, opened);
             throw e;
         }
+        System.out.printf("imgsearch serving %s at http://%s:%d/%n", store, host.contains(":") ? "[" + host + "]" : host,
+                server.port());
+        System.out.flush();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         loading.whenComplete((loaded, error) -> {

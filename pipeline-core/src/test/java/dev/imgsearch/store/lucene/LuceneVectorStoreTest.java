@@ -288,8 +288,6 @@ class LuceneVectorStoreTest {
         double hnsw = recallAt10(LuceneIndexKind.HNSW, records, queries, truth, 0);
         double int8 = recallAt10(LuceneIndexKind.HNSW_INT8, records, queries, truth, 0);
         double int8Reranked = recallAt10(LuceneIndexKind.HNSW_INT8, records, queries, truth, 40);
-        System.out.printf("recall@10 flat %.3f, hnsw %.3f, hnsw-int8 %.3f, hnsw-int8 + 40 re-ranked %.3f%n",
-                flat, hnsw, int8, int8Reranked);
 
         assertEquals(1.0, flat, "flat search is exact");
         assertTrue(hnsw >= 0.9, "HNSW recall@10 " + hnsw);

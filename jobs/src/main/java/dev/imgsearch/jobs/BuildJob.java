@@ -77,6 +77,9 @@ public final class BuildJob {
         }
         long count;
         try (VectorStore store = VectorStores.open(storeUri)) {
+            if (written > 0 || removed > 0) {
+                store.compact();
+            }
             count = store.count();
         }
         double seconds = (System.nanoTime() - started) / 1e9;

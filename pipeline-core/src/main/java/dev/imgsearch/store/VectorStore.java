@@ -58,6 +58,13 @@ public interface VectorStore extends AutoCloseable {
         return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : List.copyOf(hits);
     }
 
+    /**
+     * Reorganises storage for fast searches after a bulk load (the build job calls it when it has written); a no-op
+     * for stores that manage this themselves.
+     */
+    default void compact() {
+    }
+
     /** Releases the store; idempotent. Every other method then throws {@link IllegalStateException}. */
     @Override
     void close();

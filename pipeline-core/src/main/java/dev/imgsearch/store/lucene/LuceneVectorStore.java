@@ -250,6 +250,12 @@ public final class LuceneVectorStore implements VectorStore {
         }
     }
 
+    /** Merges the index into one segment: one HNSW graph to walk per search. */
+    @Override
+    public void compact() {
+        forceMerge(1);
+    }
+
     /** How many segments searches currently walk. */
     public int segmentCount() {
         return withSearcher(searcher -> searcher.getIndexReader().leaves().size());

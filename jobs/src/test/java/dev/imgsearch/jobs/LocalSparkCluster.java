@@ -103,12 +103,12 @@ final class LocalSparkCluster implements AutoCloseable {
     }
 
     private void awaitAliveWorkers(int expected, Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         Pattern alive = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
         while (System.nanoTime() < deadline) {
             try {
-                String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json"))
+                String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json/"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
                 Matcher m = alive.matcher(json);
                 if (m.find() && Integer.parseInt(m.group(1)) >= expected) {

@@ -2,7 +2,7 @@
 # Makes the small image fixtures of the golden preprocessing test from the real corpus (fetch-images.sh).
 # Every format/mode the decoder must match Pillow on, with down-scales, up-scales and odd crop offsets.
 # Usage: tools/make_golden_fixtures.sh IMAGES_DIR    (then run tools/golden_preprocess.py for the references)
-# Needs: /usr/bin/python3 with Pillow, cjpeg (libjpeg-turbo-progs), ImageMagick convert, cwebp.
+# Needs: /usr/bin/python3 with Pillow, cjpeg (libjpeg-turbo-progs), ImageMagick convert, cwebp, gif2webp.
 set -euo pipefail
 images=${1:?usage: make_golden_fixtures.sh IMAGES_DIR}
 images=$(cd "$images" && pwd)
@@ -46,6 +46,10 @@ Image.open(f"{oc}/recreation/games/chess/chesspieces-bishop.png").convert("1").s
 king = np.asarray(Image.open(f"{oc}/recreation/games/chess/chesspieces-king.png").convert("L"), dtype=np.uint16)
 Image.fromarray(king * 2).save(f"{out}/png_grey16.png")
 
+# Extreme shapes: a single pixel (scaled up 224 times) and a 5-pixel-wide strip (long side 31360 before the crop).
+Image.open(f"{oc}/food/menu_example1.png").crop((200, 150, 201, 151)).save(f"{out}/png_1x1.png")
+Image.open(f"{oc}/people/gender_jakob_chaosinfait_.png").crop((170, 0, 175, 340)).save(f"{out}/png_strip_5x340.png")
+
 # BMP, TIFF, GIF made with Pillow.
 Image.open(f"{tmp}/moon.ppm").save(f"{out}/bmp_24_up.bmp")
 Image.open(f"{tmp}/venus.ppm").quantize(200).save(f"{out}/bmp_8bit_palette.bmp")
@@ -75,8 +79,8 @@ convert "$tmp/venus.ppm" -quality 90 -colorspace CMYK "$out/jpeg_ycck.jpg"
 convert "$tmp/saturn.ppm" -quality 90 -profile /usr/share/color/icc/ghostscript/rommrgb.icc "$out/jpeg_icc_prophoto.jpg"
 
 # 16-bit colour PNGs (Pillow keeps the high byte; 16-bit grey+alpha opens as RGBA).
-convert "$oc/food/menu_example2.png" -resize 300x -depth 16 "PNG48:$out/png_rgb16.png"
-convert "$oc/animals/birds/dove_symbol.png" -resize 75% -depth 16 -define png:color-type=4 "$out/png_grey_alpha16.png"
+convert "$oc/food/menu_example2.png" -resize 300x -depth 16 -define png:exclude-chunks=date,time "PNG48:$out/png_rgb16.png"
+convert "$oc/animals/birds/dove_symbol.png" -resize 75% -depth 16 -define png:color-type=4 -define png:exclude-chunks=date,time "$out/png_grey_alpha16.png"
 
 # GIF: an animation of three clip-art frames (first frame counts), and a first frame placed at an offset.
 convert -delay 20 -dispose background "$oc/animals/birds/jonathon_s_duck_01.png" \
@@ -88,5 +92,10 @@ convert "$oc/animals/lucchetto_ottone_archite_01.png" -set page 190x170+31+17 "$
 cwebp -quiet -q 80 "$tmp/saturn.ppm" -o "$out/webp_lossy.webp"
 cwebp -quiet -q 75 "$oc/science/chemistry_flask_matthew__02.png" -o "$out/webp_lossy_alpha.webp"
 cwebp -quiet -lossless "$oc/animals/birds/jonathon_s_duck_01.png" -o "$out/webp_lossless_alpha.webp"
+
+# Inputs Pillow reads but this decoder refuses on purpose (not golden references; see ImageDecoderTest).
+unsupported="$root/pipeline-core/src/test/resources/golden/unsupported"
+rm -rf "$unsupported" && mkdir -p "$unsupported"
+gif2webp -quiet "$out/gif_animated.gif" -o "$unsupported/webp_animated.webp"
 
 ls -l "$out" | awk 'NR>1 {n++; s+=$5} END {print n " fixtures, " s " bytes"}'

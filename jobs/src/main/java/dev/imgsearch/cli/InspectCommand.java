@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.record.EmbeddingFiles;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordParquetReader;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
@@ -43,7 +43,7 @@ final class InspectCommand implements Callable<Integer> {
         double maxNorm = 0;
         Map<String, Integer> dimByModel = new TreeMap<>();
         List<String> problems = new ArrayList<>();
-        for (Path file : parquetFiles(fs, new Path(root, "embeddings"))) {
+        for (Path file : EmbeddingFiles.parquetFiles(fs, new Path(root, "embeddings"))) {
             try (RecordParquetReader reader = new RecordParquetReader(file, conf)) {
                 for (EmbeddingRecord r = reader.nextEmbedding(); r != null; r = reader.nextEmbedding()) {
                     rows++;
@@ -63,7 +63,7 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Integer> errorsByStage = new TreeMap<>();
         long errors = 0;
         Path errorDir = new Path(root, "errors");
-        for (Path file : fs.exists(errorDir) ? parquetFiles(fs, errorDir) : List.<Path>of()) {
+        for (Path file : fs.exists(errorDir) ? EmbeddingFiles.parquetFiles(fs, errorDir) : List.<Path>of()) {
             try (RecordParquetReader reader = new RecordParquetReader(file, conf)) {
                 for (FailedImage f = reader.nextFailure(); f != null; f = reader.nextFailure()) {
                     errors++;
@@ -82,18 +82,6 @@ final class InspectCommand implements Callable<Integer> {
         System.out.println("errors: " + errors + (errorsByStage.isEmpty() ? "" : " " + errorsByStage));
         problems.stream().limit(20).forEach(p -> System.out.println("problem: " + p));
         return problems.isEmpty() ? 0 : 1;
-    }
-
-    private static List<Path> parquetFiles(FileSystem fs, Path dir) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (FileStatus status : fs.listStatus(dir)) {
-            String name = status.getPath().getName();
-            if (status.isFile() && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
-                files.add(status.getPath());
-            }
-        }
-        files.sort(null);
-        return files;
     }
 
     private static double norm(float[] v) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.serve.ServeCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -15,6 +16,10 @@ import picocli.CommandLine.Spec;
         description = "Semantic image search on Apache Spark: CLIP embeddings, vector stores and a search service.",
         subcommands = {
             EmbedCommand.class,
+            BuildCommand.class,
+            ValidateCommand.class,
+            SearchCommand.class,
+            ServeCommand.class,
             InspectCommand.class,
             PreprocessCommand.class,
             LaunchCommand.class,

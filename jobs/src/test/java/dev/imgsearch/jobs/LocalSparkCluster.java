@@ -25,7 +25,8 @@ final class LocalSparkCluster implements AutoCloseable {
     /** Jars that belong to the application, not to a Spark installation. */
     private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
             "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/", "/software/amazon/",
-            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/");
+            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/",
+            "/com/github/usefulness/", "/pipeline-core/target/", "/serve/target/");
 
     private final Path sparkHome;
     private final Path logs;
@@ -102,12 +103,12 @@ final class LocalSparkCluster implements AutoCloseable {
     }
 
     private void awaitAliveWorkers(int expected, Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         Pattern alive = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
         while (System.nanoTime() < deadline) {
             try {
-                String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json"))
+                String json = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json/"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
                 Matcher m = alive.matcher(json);
                 if (m.find() && Integer.parseInt(m.group(1)) >= expected) {

@@ -2,6 +2,7 @@ package dev.imgsearch.decode;
 
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.util.Arrays;
 import javax.imageio.IIOException;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadataNode;
@@ -43,7 +44,7 @@ final class GifDecoder implements FormatDecoder {
         Raster raster = reader.read(0).getRaster();
         byte[] canvas = new byte[Math.multiplyExact(width, height)];
         if (fill != 0) {
-            java.util.Arrays.fill(canvas, (byte) fill);
+            Arrays.fill(canvas, (byte) fill);
         }
         int[] row = new int[raster.getWidth()];
         for (int y = 0; y < raster.getHeight(); y++) {

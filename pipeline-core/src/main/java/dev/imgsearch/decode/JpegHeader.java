@@ -31,6 +31,9 @@ record JpegHeader(int width, int height, int precision, int[] componentIds, bool
                 break;
             }
             int length = ((data[pos] & 0xFF) << 8) | (data[pos + 1] & 0xFF);
+            if (length < 2) {
+                throw new ImageDecodeException("truncated or corrupt JPEG: bad marker segment length " + length);
+            }
             int start = pos + 2;
             int end = Math.min(data.length, pos + length);
             if (marker == 0xE0 && end - start >= 14 && matches(data, start, "JFIF\0")) {

@@ -2,11 +2,17 @@ package dev.imgsearch.decode;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
+import java.awt.image.DataBuffer;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.stream.IntStream;
 import javax.imageio.IIOException;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.metadata.IIOMetadataNode;
 import org.w3c.dom.Node;
 
@@ -38,7 +44,7 @@ final class PngDecoder implements FormatDecoder {
         }
         int bitDepth = Rasters.intAttr(header, "bitDepth");
         String colorType = header.getAttribute("colorType");
-        Raster raster = reader.read(0).getRaster();
+        Raster raster = reader.read(0, naturalLayout(reader)).getRaster();
         int shift = bitDepth == 16 ? 8 : 0;
         return switch (colorType) {
             case "Grayscale" -> switch (bitDepth) {
@@ -58,6 +64,25 @@ final class PngDecoder implements FormatDecoder {
                     DecodedImage.palette(width, height, Rasters.scaledBand(raster, 0, 1), palette(root));
             default -> throw new IIOException("unknown colour type " + colorType);
         };
+    }
+
+    /**
+     * Asks for 8-bit samples interleaved in file order (R,G,B,A rather than the default ABGR) when the reader offers
+     * it, so that the decoded array can be used without reordering.
+     */
+    private static ImageReadParam naturalLayout(ImageReader reader) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        for (Iterator<ImageTypeSpecifier> it = reader.getImageTypes(0); it.hasNext(); ) {
+            ImageTypeSpecifier type = it.next();
+            if (type.getSampleModel() instanceof PixelInterleavedSampleModel model
+                    && model.getDataType() == DataBuffer.TYPE_BYTE && model.getNumBands() > 1
+                    && model.getPixelStride() == model.getNumBands()
+                    && Arrays.equals(model.getBandOffsets(), IntStream.range(0, model.getNumBands()).toArray())) {
+                param.setDestinationType(type);
+                break;
+            }
+        }
+        return param;
     }
 
     /**

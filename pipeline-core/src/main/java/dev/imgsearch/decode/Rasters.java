@@ -1,5 +1,7 @@
 package dev.imgsearch.decode;
 
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import javax.imageio.metadata.IIOMetadataNode;
 import org.w3c.dom.Node;
@@ -15,6 +17,10 @@ final class Rasters {
      * byte of a 16-bit sample, as Pillow's ";16B" unpackers do).
      */
     static byte[] interleave(Raster raster, int[] bands, int shift) {
+        if (shift == 0 && raster.getDataBuffer() instanceof DataBufferByte buffer && buffer.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel model) {
+            return interleaveBytes(raster, buffer, model, bands);
+        }
         int w = raster.getWidth();
         int h = raster.getHeight();
         int nb = raster.getNumBands();
@@ -36,8 +42,59 @@ final class Rasters {
         return result;
     }
 
+    /**
+     * The common case of 8-bit samples in one array, read without the per-pixel Raster API; a raster already in the
+     * wanted layout is returned as is (the caller owns the freshly decoded raster).
+     */
+    private static byte[] interleaveBytes(Raster raster, DataBufferByte buffer, ComponentSampleModel model,
+            int[] bands) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int out = bands.length;
+        byte[] data = buffer.getData();
+        int pixelStride = model.getPixelStride();
+        int scanlineStride = model.getScanlineStride();
+        int[] offsets = new int[out];
+        for (int i = 0; i < out; i++) {
+            offsets[i] = model.getBandOffsets()[bands[i]];
+        }
+        int origin = buffer.getOffset()
+                + (raster.getMinY() - raster.getSampleModelTranslateY()) * scanlineStride
+                + (raster.getMinX() - raster.getSampleModelTranslateX()) * pixelStride;
+        boolean inOrder = pixelStride == out;
+        for (int i = 0; i < out; i++) {
+            inOrder &= offsets[i] == i;
+        }
+        int rowLength = w * out;
+        if (inOrder && origin == 0 && scanlineStride == rowLength && data.length == rowLength * h) {
+            // The raster was decoded straight into the layout wanted: hand its array over.
+            return data;
+        }
+        byte[] result = new byte[Math.multiplyExact(Math.multiplyExact(w, h), out)];
+        if (inOrder) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(data, origin + y * scanlineStride, result, y * rowLength, rowLength);
+            }
+            return result;
+        }
+        int o = 0;
+        for (int y = 0; y < h; y++) {
+            int p = origin + y * scanlineStride;
+            for (int x = 0; x < w; x++, p += pixelStride) {
+                for (int i = 0; i < out; i++) {
+                    result[o++] = data[p + offsets[i]];
+                }
+            }
+        }
+        return result;
+    }
+
     /** One band as bytes, each sample multiplied by {@code scale} (Pillow widens 1/2/4-bit grey this way). */
     static byte[] scaledBand(Raster raster, int band, int scale) {
+        if (scale == 1 && raster.getDataBuffer() instanceof DataBufferByte buffer && buffer.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel model) {
+            return interleaveBytes(raster, buffer, model, new int[] {band});
+        }
         int w = raster.getWidth();
         int h = raster.getHeight();
         byte[] result = new byte[Math.multiplyExact(w, h)];

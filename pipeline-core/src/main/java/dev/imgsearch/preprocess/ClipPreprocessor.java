@@ -15,8 +15,8 @@ public final class ClipPreprocessor {
     private static final float[] CLIP_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
 
     private final int imageSize;
-    private final float[] mean;
-    private final float[] std;
+    // (v / 255 - mean) / std for every byte value v and channel, computed with the same float32 operations.
+    private final float[] normalised = new float[3 * 256];
 
     public ClipPreprocessor(int imageSize, float[] mean, float[] std) {
         if (imageSize <= 0) {
@@ -26,8 +26,11 @@ public final class ClipPreprocessor {
             throw new IllegalArgumentException("mean and std need one value per RGB channel");
         }
         this.imageSize = imageSize;
-        this.mean = mean.clone();
-        this.std = std.clone();
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                normalised[c * 256 + v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
     }
 
     /** The transform of OpenAI's CLIP models (and open_clip's OpenAI-pretrained ones) at the given input size. */
@@ -39,20 +42,23 @@ public final class ClipPreprocessor {
         return imageSize;
     }
 
-    /** The resized, centre-cropped image as RGB bytes, height x width x 3 (imageSize x imageSize x 3). */
+    /**
+     * The resized, centre-cropped image as RGB bytes, height x width x 3 (imageSize x imageSize x 3).
+     *
+     * @throws IllegalArgumentException for an image so elongated that its resized long side overflows an int (Pillow
+     *                                  cannot resize it either)
+     */
     public byte[] toRgb(DecodedImage image) {
         int w = image.width();
         int h = image.height();
-        int outW;
-        int outH;
         // torchvision's _compute_resized_output_size: the long side is truncated, computed in double.
-        if (w <= h) {
-            outW = imageSize;
-            outH = (int) ((double) ((long) imageSize * h) / w);
-        } else {
-            outH = imageSize;
-            outW = (int) ((double) ((long) imageSize * w) / h);
+        double longSide = w <= h ? (double) ((long) imageSize * h) / w : (double) ((long) imageSize * w) / h;
+        if (longSide > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("image " + w + "x" + h + " is too elongated to resize its short side to "
+                    + imageSize);
         }
+        int outW = w <= h ? imageSize : (int) longSide;
+        int outH = w <= h ? (int) longSide : imageSize;
         // torchvision's center_crop: int(round((H - size) / 2)), Python rounding half to even.
         PillowResampler.Window crop = new PillowResampler.Window(
                 (int) Math.rint((outW - imageSize) / 2.0), (int) Math.rint((outH - imageSize) / 2.0),
@@ -72,13 +78,12 @@ public final class ClipPreprocessor {
                     yield PillowConvert.toRgb(mode, cropBytes(image.samples(), w, bands, crop), null);
                 }
                 // Pillow resizes RGBA and LA premultiplied ("RGBa"/"La") and converts back before the crop.
-                byte[] premultiplied = PillowConvert.premultiply(image.samples(), bands);
-                byte[] resized = PillowResampler.bicubic8(premultiplied, w, h, bands, outW, outH, crop);
+                byte[] resized = PillowResampler.bicubic8(image.samples(), w, h, bands, true, outW, outH, crop);
                 PillowConvert.unpremultiply(resized, bands);
                 yield PillowConvert.toRgb(mode, resized, null);
             }
             default -> PillowConvert.toRgb(mode, resize
-                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), outW, outH, crop)
+                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), false, outW, outH, crop)
                     : cropBytes(image.samples(), w, image.bands(), crop), null);
         };
     }
@@ -89,10 +94,8 @@ public final class ClipPreprocessor {
         int plane = imageSize * imageSize;
         float[] out = new float[3 * plane];
         for (int c = 0; c < 3; c++) {
-            float m = mean[c];
-            float s = std[c];
             for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = ((rgb[3 * i + c] & 0xFF) / 255f - m) / s;
+                out[c * plane + i] = normalised[c * 256 + (rgb[3 * i + c] & 0xFF)];
             }
         }
         return out;

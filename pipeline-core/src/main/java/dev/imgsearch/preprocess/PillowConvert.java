@@ -16,17 +16,18 @@ final class PillowConvert {
         return (byte) (v <= 0 ? 0 : Math.min(v, 255));
     }
 
-    /** rgbA2rgba / lA2la: premultiply the colour samples of pixels whose last band is alpha, into a new array. */
-    static byte[] premultiply(byte[] samples, int bands) {
-        byte[] out = new byte[samples.length];
-        for (int i = 0; i < samples.length; i += bands) {
-            int alpha = samples[i + bands - 1] & 0xFF;
+    /**
+     * rgbA2rgba / lA2la: premultiply {@code length} samples of {@code src} from {@code offset} into {@code dst}, for
+     * pixels whose last band is alpha.
+     */
+    static void premultiply(byte[] src, int offset, byte[] dst, int length, int bands) {
+        for (int i = 0; i < length; i += bands) {
+            int alpha = src[offset + i + bands - 1] & 0xFF;
             for (int b = 0; b < bands - 1; b++) {
-                out[i + b] = (byte) mulDiv255(samples[i + b] & 0xFF, alpha);
+                dst[i + b] = (byte) mulDiv255(src[offset + i + b] & 0xFF, alpha);
             }
-            out[i + bands - 1] = (byte) alpha;
+            dst[i + bands - 1] = (byte) alpha;
         }
-        return out;
     }
 
     /** rgba2rgbA / la2lA: undo premultiplication in place (integer division, clipped; alpha 0 and 255 untouched). */

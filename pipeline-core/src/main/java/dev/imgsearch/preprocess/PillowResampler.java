@@ -1,5 +1,7 @@
 package dev.imgsearch.preprocess;
 
+import java.util.Arrays;
+
 /**
  * A port of Pillow 9.4's resize (libImaging/Resample.c and the nearest-neighbour scale of Geometry.c) that computes
  * only a window of the output: every output pixel depends only on its own coefficient row, so resizing and then
@@ -18,30 +20,41 @@ final class PillowResampler {
     record Window(int x, int y, int width, int height) {
     }
 
-    /** The filter taps of one axis: for output i, inputs [bounds[2i], bounds[2i] + bounds[2i+1]) with weights. */
-    private record Coefficients(int ksize, int[] bounds, double[] weights) {
+    /**
+     * The filter taps of one axis for outputs [first, first + n): output i reads inputs [min(i), min(i) + count(i))
+     * with the weights from base(i).
+     */
+    private record Coefficients(int first, int ksize, int[] bounds, double[] weights) {
 
         int min(int i) {
-            return bounds[2 * i];
+            return bounds[2 * (i - first)];
         }
 
         int count(int i) {
-            return bounds[2 * i + 1];
+            return bounds[2 * (i - first) + 1];
+        }
+
+        int base(int i) {
+            return (i - first) * ksize;
         }
     }
 
     private PillowResampler() {
     }
 
-    /** Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize]. */
-    private static Coefficients bicubicCoefficients(int inSize, int outSize) {
+    /**
+     * Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize], for outputs [first, first + n)
+     * only, so that memory stays bounded whatever the aspect ratio.
+     */
+    private static Coefficients bicubicCoefficients(int inSize, int outSize, int first, int n) {
         double scale = (double) (float) inSize / outSize;
         double filterscale = Math.max(scale, 1.0);
         double support = BICUBIC_SUPPORT * filterscale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
-        int[] bounds = new int[outSize * 2];
-        double[] weights = new double[outSize * ksize];
-        for (int xx = 0; xx < outSize; xx++) {
+        int[] bounds = new int[n * 2];
+        double[] weights = new double[n * ksize];
+        for (int i = 0; i < n; i++) {
+            int xx = first + i;
             double center = 0.0 + (xx + 0.5) * scale;
             double ww = 0.0;
             double ss = 1.0 / filterscale;
@@ -54,7 +67,7 @@ final class PillowResampler {
                 xmax = inSize;
             }
             xmax -= xmin;
-            int k = xx * ksize;
+            int k = i * ksize;
             for (int x = 0; x < xmax; x++) {
                 double w = bicubic((x + xmin - center + 0.5) * ss);
                 weights[k + x] = w;
@@ -65,10 +78,10 @@ final class PillowResampler {
                     weights[k + x] /= ww;
                 }
             }
-            bounds[2 * xx] = xmin;
-            bounds[2 * xx + 1] = xmax;
+            bounds[2 * i] = xmin;
+            bounds[2 * i + 1] = xmax;
         }
-        return new Coefficients(ksize, bounds, weights);
+        return new Coefficients(first, ksize, bounds, weights);
     }
 
     private static double bicubic(double x) {
@@ -102,48 +115,37 @@ final class PillowResampler {
 
     /**
      * Bicubic resize of 8-bit pixel-interleaved samples ({@code bands} per pixel) to outWidth x outHeight, returning
-     * only {@code window} (pixel-interleaved, window.width * window.height * bands).
+     * only {@code window} (pixel-interleaved, window.width * window.height * bands). With {@code premultiply}, the
+     * last band is alpha and the source rows are premultiplied (Pillow's RGBA to RGBa) as they are read.
      */
-    static byte[] bicubic8(byte[] src, int width, int height, int bands, int outWidth, int outHeight, Window window) {
+    static byte[] bicubic8(byte[] src, int width, int height, int bands, boolean premultiply, int outWidth,
+            int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
-        Coefficients cy = bicubicCoefficients(height, outHeight);
+        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int lastRow = vertical
                 ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
                 : window.y + window.height;
         int tempRows = lastRow - firstRow;
-        int tw = window.width;
+        int rowStride = window.width * bands;
 
-        byte[] temp = new byte[tempRows * tw * bands];
-        if (horizontal) {
-            Coefficients cx = bicubicCoefficients(width, outWidth);
-            int[] kx = fixedPoint(cx.weights);
-            int[] acc = new int[bands];
-            for (int r = 0; r < tempRows; r++) {
-                int rowBase = (firstRow + r) * width * bands;
-                for (int c = 0; c < tw; c++) {
-                    int xx = window.x + c;
-                    int xmin = cx.min(xx);
-                    int xcount = cx.count(xx);
-                    int k = xx * cx.ksize;
-                    java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-                    int p = rowBase + xmin * bands;
-                    for (int x = 0; x < xcount; x++) {
-                        int weight = kx[k + x];
-                        for (int b = 0; b < bands; b++) {
-                            acc[b] += (src[p++] & 0xFF) * weight;
-                        }
-                    }
-                    int o = (r * tw + c) * bands;
-                    for (int b = 0; b < bands; b++) {
-                        temp[o + b] = clip8(acc[b]);
-                    }
-                }
+        byte[] temp = new byte[tempRows * rowStride];
+        byte[] row = premultiply ? new byte[width * bands] : null;
+        Coefficients cx = horizontal ? bicubicCoefficients(width, outWidth, window.x, window.width) : null;
+        int[] kx = horizontal ? fixedPoint(cx.weights) : null;
+        for (int r = 0; r < tempRows; r++) {
+            byte[] in = src;
+            int inBase = (firstRow + r) * width * bands;
+            if (premultiply) {
+                PillowConvert.premultiply(src, inBase, row, width * bands, bands);
+                in = row;
+                inBase = 0;
             }
-        } else {
-            for (int r = 0; r < tempRows; r++) {
-                System.arraycopy(src, ((firstRow + r) * width + window.x) * bands, temp, r * tw * bands, tw * bands);
+            if (horizontal) {
+                horizontalRow(in, inBase, bands, cx, kx, window, temp, r * rowStride);
+            } else {
+                System.arraycopy(in, inBase + window.x * bands, temp, r * rowStride, rowStride);
             }
         }
         if (!vertical) {
@@ -151,31 +153,97 @@ final class PillowResampler {
         }
 
         int[] ky = fixedPoint(cy.weights);
-        byte[] out = new byte[window.height * tw * bands];
-        int rowStride = tw * bands;
+        byte[] out = new byte[window.height * rowStride];
+        int[] acc = new int[rowStride];
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
-            int ycount = cy.count(yy);
-            int k = yy * cy.ksize;
-            for (int i = 0; i < rowStride; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                int p = ymin * rowStride + i;
-                for (int y = 0; y < ycount; y++) {
-                    acc += (temp[p] & 0xFF) * ky[k + y];
-                    p += rowStride;
+            int k = cy.base(yy);
+            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            for (int y = 0; y < cy.count(yy); y++) {
+                int weight = ky[k + y];
+                int p = (ymin + y) * rowStride;
+                for (int i = 0; i < rowStride; i++) {
+                    acc[i] += (temp[p + i] & 0xFF) * weight;
                 }
-                out[r * rowStride + i] = clip8(acc);
+            }
+            int o = r * rowStride;
+            for (int i = 0; i < rowStride; i++) {
+                out[o + i] = clip8(acc[i]);
             }
         }
         return out;
+    }
+
+    /** One row of the horizontal pass, unrolled per band count so that the accumulators stay in registers. */
+    private static void horizontalRow(byte[] in, int inBase, int bands, Coefficients cx, int[] kx, Window window,
+            byte[] temp, int outBase) {
+        int half = 1 << (PRECISION_BITS - 1);
+        int o = outBase;
+        for (int c = 0; c < window.width; c++) {
+            int xx = window.x + c;
+            int count = cx.count(xx);
+            int k = cx.base(xx);
+            int p = inBase + cx.min(xx) * bands;
+            switch (bands) {
+                case 1 -> {
+                    int s0 = half;
+                    for (int x = 0; x < count; x++) {
+                        s0 += (in[p + x] & 0xFF) * kx[k + x];
+                    }
+                    temp[o++] = clip8(s0);
+                }
+                case 2 -> {
+                    int s0 = half;
+                    int s1 = half;
+                    for (int x = 0; x < count; x++, p += 2) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                }
+                case 3 -> {
+                    int s0 = half;
+                    int s1 = half;
+                    int s2 = half;
+                    for (int x = 0; x < count; x++, p += 3) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                        s2 += (in[p + 2] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                    temp[o++] = clip8(s2);
+                }
+                default -> {
+                    int s0 = half;
+                    int s1 = half;
+                    int s2 = half;
+                    int s3 = half;
+                    for (int x = 0; x < count; x++, p += 4) {
+                        int w = kx[k + x];
+                        s0 += (in[p] & 0xFF) * w;
+                        s1 += (in[p + 1] & 0xFF) * w;
+                        s2 += (in[p + 2] & 0xFF) * w;
+                        s3 += (in[p + 3] & 0xFF) * w;
+                    }
+                    temp[o++] = clip8(s0);
+                    temp[o++] = clip8(s1);
+                    temp[o++] = clip8(s2);
+                    temp[o++] = clip8(s3);
+                }
+            }
+        }
     }
 
     /** Bicubic resize of 32-bit integer samples (mode I): double accumulation, ROUND_UP to int after each pass. */
     static int[] bicubic32(int[] src, int width, int height, int outWidth, int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
-        Coefficients cy = bicubicCoefficients(height, outHeight);
+        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int lastRow = vertical
                 ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
@@ -185,12 +253,12 @@ final class PillowResampler {
 
         int[] temp = new int[tempRows * tw];
         if (horizontal) {
-            Coefficients cx = bicubicCoefficients(width, outWidth);
+            Coefficients cx = bicubicCoefficients(width, outWidth, window.x, window.width);
             for (int r = 0; r < tempRows; r++) {
                 int rowBase = (firstRow + r) * width;
                 for (int c = 0; c < tw; c++) {
                     int xx = window.x + c;
-                    int k = xx * cx.ksize;
+                    int k = cx.base(xx);
                     double ss = 0.0;
                     for (int x = 0; x < cx.count(xx); x++) {
                         ss += src[rowBase + cx.min(xx) + x] * cx.weights[k + x];
@@ -210,7 +278,7 @@ final class PillowResampler {
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
-            int k = yy * cy.ksize;
+            int k = cy.base(yy);
             for (int c = 0; c < tw; c++) {
                 double ss = 0.0;
                 for (int y = 0; y < cy.count(yy); y++) {

@@ -73,6 +73,13 @@ class ImageDecoderTest {
         assertArrayEquals(whole.palette(), cut.palette());
     }
 
+    @Test
+    void animatedWebpIsRefusedWithItsReason() throws IOException {
+        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/golden/unsupported/webp_animated.webp")) {
+            assertEquals("unsupported WebP: animated (only still WebP images are decoded)", reason(in.readAllBytes()));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\u0089PNG\r\n\u001a\n", "\u00ff\u00d8\u00ff", "GIF89a", "BM", "II*\u0000", "MM\u0000*",
         "RIFF\u0000\u0000\u0000\u0000WEBPVP8 "})

@@ -13,6 +13,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -89,6 +98,29 @@ class ClipPreprocessorGoldenTest {
         NpyReader reference = gzNpy("full/" + name + ".pixels.npy.gz");
         assertArrayEquals(new int[] {3, SIZE, SIZE}, reference.shape());
         assertFloatsIdentical(reference.float32(), CLIP.toPixelValues(decode(name)), name);
+    }
+
+    @Test
+    void oneDecoderAndPreprocessorServeManyThreadsWithTheSameResults() throws Exception {
+        List<Fixture> all = fixtures().toList();
+        Map<String, byte[]> sequential = new HashMap<>();
+        for (Fixture f : all) {
+            sequential.put(f.name, CLIP.toRgb(decode(f.name)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (Fixture f : all) {
+                    results.add(pool.submit(() -> Arrays.equals(sequential.get(f.name), CLIP.toRgb(decode(f.name)))));
+                }
+            }
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.jobs.BuildJob;
+import dev.imgsearch.jobs.BuildReport;
+import dev.imgsearch.jobs.SparkSessions;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Load embeddings into a vector store (a Spark job).",
+            "Idempotent: writes only the rows the store lacks or holds for other image bytes."})
+final class BuildCommand implements Callable<Integer> {
+
+    @Option(names = "--embeddings", required = true, paramLabel = "PATH",
+            description = "An embed job's --output, or a Parquet file or folder of embedding rows.")
+    String embeddings;
+
+    @Option(names = "--store", required = true, paramLabel = "URI",
+            description = {"lucene:DIR[?kind=flat|hnsw|hnsw-int8&m=M&beam-width=N] (embedded, the default kind is hnsw)",
+                "or chroma:http://HOST:PORT/COLLECTION."})
+    String store;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Records per upsert (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--remove-missing",
+            description = "Delete store records whose id is not in the embeddings (their source is gone).")
+    boolean removeMissing;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+        }
+        try (SparkSession session = SparkSessions.start("imgsearch build", spark.settings())) {
+            BuildReport report = BuildJob.run(session, embeddings, store, batchSize, removeMissing);
+            System.out.printf("%s: %d written, %d unchanged, %d removed, %d records%n", store, report.written(),
+                    report.unchanged(), report.removed(), report.count());
+        }
+        return 0;
+    }
+}

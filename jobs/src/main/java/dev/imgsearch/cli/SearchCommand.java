@@ -1,0 +1,126 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelLocation;
+import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.preprocess.ClipPreprocessor;
+import dev.imgsearch.store.MetadataFilter;
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.SearchHit;
+import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.VectorStores;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Search a store from the console: by text, by an image file, or by the id of a stored record.",
+            "With no query, an interactive prompt: type text, an image path, or id:ID; an empty line or 'quit' ends it."})
+final class SearchCommand implements Callable<Integer> {
+
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to search.")
+    String store;
+
+    @Option(names = "--model", paramLabel = "LOCATION",
+            description = "The model the store was built with (for text and image queries; default: CLIP ViT-B/32).")
+    String model;
+
+    @ArgGroup(exclusive = true)
+    Query query;
+
+    static final class Query {
+        @Parameters(paramLabel = "TEXT", description = "Text to search for.")
+        String text;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "Find images similar to this one.")
+        Path image;
+
+        @Option(names = "--id", paramLabel = "ID", description = "Find images similar to this stored record.")
+        String id;
+    }
+
+    @Option(names = "-k", defaultValue = "10", description = "How many results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Metadata condition; repeatable.")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--extra-neighbors", defaultValue = "0",
+            description = "Approximate candidates beyond k re-ranked exactly (default: ${DEFAULT-VALUE}).")
+    int extraNeighbors;
+
+    @Override
+    public Integer call() throws Exception {
+        try (VectorStore opened = VectorStores.open(store)) {
+            SearchRequest request = new SearchRequest(k, MetadataFilter.parse(filters, opened.schema()),
+                    Double.NEGATIVE_INFINITY, extraNeighbors);
+            if (query != null) {
+                print(System.out, run(opened, query, request));
+                return 0;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (true) {
+                System.out.print("> ");
+                System.out.flush();
+                String line = in.readLine();
+                if (line == null || line.isBlank() || line.strip().equals("quit") || line.strip().equals("exit")) {
+                    return 0;
+                }
+                try {
+                    print(System.out, run(opened, parse(line.strip()), request));
+                } catch (RuntimeException e) {
+                    System.out.println("error: " + Errors.oneLine(e));
+                }
+            }
+        }
+    }
+
+    private static Query parse(String line) {
+        Query q = new Query();
+        if (line.startsWith("id:")) {
+            q.id = line.substring(3).strip();
+        } else if (Files.isRegularFile(Path.of(line))) {
+            q.image = Path.of(line);
+        } else {
+            q.text = line;
+        }
+        return q;
+    }
+
+    private List<SearchHit> run(VectorStore opened, Query q, SearchRequest request) throws Exception {
+        if (q.id != null) {
+            return opened.searchById(q.id, request);
+        }
+        ClipModel clip = SharedModels.get(ModelLocation.parse(model), ClipModel.defaultDevice());
+        if (q.text != null) {
+            return opened.search(clip.embedTexts(List.of(q.text))[0], request);
+        }
+        ClipPreprocessor preprocessor = new ClipPreprocessor(clip.descriptor().imageSize(), clip.descriptor().mean(),
+                clip.descriptor().std());
+        float[] pixels = preprocessor.toPixelValues(new ImageDecoder().decode(Files.readAllBytes(q.image)));
+        return opened.search(clip.embedImages(new float[][] {pixels})[0], request);
+    }
+
+    private static void print(PrintStream out, List<SearchHit> hits) {
+        if (hits.isEmpty()) {
+            out.println("no results");
+        }
+        for (SearchHit hit : hits) {
+            out.printf(Locale.ROOT, "* %s  %s  similarity=%.4f%n", hit.id(), hit.metadata().get(MetadataSchema.URI),
+                    hit.score());
+        }
+    }
+}

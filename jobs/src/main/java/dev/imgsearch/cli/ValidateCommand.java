@@ -1,0 +1,92 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.record.EmbeddingFiles;
+import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreValidation;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.VectorStores;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check a store against its embeddings: self-retrieval (every sampled vector finds itself, or an "
+                + "exact duplicate, first) and recall@k against exact search.",
+            "Prints a table; exits 1 when a figure is below its threshold."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to check.")
+    String store;
+
+    @Option(names = "--embeddings", required = true, paramLabel = "PATH",
+            description = "The embeddings the store was built from (an embed job's --output).")
+    String embeddings;
+
+    @Option(names = "--sample", defaultValue = "200", description = "Records to query with (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "-k", defaultValue = "10", description = "The k of recall@k (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--extra-neighbors", defaultValue = "0",
+            description = "Approximate candidates beyond k re-ranked exactly (default: ${DEFAULT-VALUE}).")
+    int extraNeighbors;
+
+    @Option(names = "--min-self-retrieval", defaultValue = "0.99",
+            description = "Fail below this self-retrieval rate (default: ${DEFAULT-VALUE}).")
+    double minSelf;
+
+    @Option(names = "--min-recall", defaultValue = "0.9", description = "Fail below this recall@k (default: ${DEFAULT-VALUE}).")
+    double minRecall;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (sample < 1) {
+            throw new IllegalArgumentException("--sample must be positive, got " + sample);
+        }
+        Configuration conf = new Configuration();
+        List<EmbeddingRecord> queries = reservoir(EmbeddingFiles.read(embeddings, conf), sample, new Random(seed));
+        StoreValidation.Result result;
+        try (VectorStore opened = VectorStores.open(store)) {
+            result = StoreValidation.run(opened, queries, EmbeddingFiles.read(embeddings, conf),
+                    SearchRequest.top(k).withExtraNeighbors(extraNeighbors));
+        }
+        boolean selfOk = result.selfRetrieval() >= minSelf;
+        boolean recallOk = result.recallAtK() >= minRecall;
+        System.out.printf("%-16s %10s %10s%n", "metric", "value", "threshold");
+        System.out.printf("%-16s %10d %10s%n", "queries", result.queries(), "");
+        System.out.printf("%-16s %10.4f %10.4f %s%n", "self-retrieval", result.selfRetrieval(), minSelf,
+                selfOk ? "ok" : "FAIL");
+        System.out.printf("%-16s %10.4f %10.4f %s%n", "recall@" + k, result.recallAtK(), minRecall,
+                recallOk ? "ok" : "FAIL");
+        System.out.printf("%-16s %10.2f %10s%n", "mean query ms", result.meanQueryMillis(), "");
+        return selfOk && recallOk ? 0 : 1;
+    }
+
+    private static List<EmbeddingRecord> reservoir(Iterator<EmbeddingRecord> all, int size, Random random) {
+        List<EmbeddingRecord> chosen = new ArrayList<>(size);
+        long seen = 0;
+        while (all.hasNext()) {
+            EmbeddingRecord record = all.next();
+            seen++;
+            if (chosen.size() < size) {
+                chosen.add(record);
+            } else {
+                long slot = (long) (random.nextDouble() * seen);
+                if (slot < size) {
+                    chosen.set((int) slot, record);
+                }
+            }
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.imgsearch.jobs;
+
+import dev.imgsearch.record.EmbeddingRecord;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads the embeddings an embed job wrote, as Spark rows and back as records. */
+final class EmbeddingsInput {
+
+    private static final List<String> REQUIRED = List.of("id", "uri", "width", "height", "sha256", "model", "embedding");
+
+    private EmbeddingsInput() {
+    }
+
+    /** {@code location} is an embed job's output root or a Parquet file or folder of embedding rows. */
+    static Dataset<Row> read(SparkSession spark, String location) {
+        String path = location;
+        try {
+            Path root = new Path(location);
+            Path nested = new Path(root, "embeddings");
+            if (nested.getFileSystem(spark.sparkContext().hadoopConfiguration()).isDirectory(nested)) {
+                path = nested.toString();
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
+        }
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().parquet(path);
+        } catch (Exception e) {
+            // Spark's AnalysisException (a checked exception Scala does not declare): missing path, no Parquet.
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException("no embeddings at " + location + ": " + reason, e);
+        }
+        List<String> columns = List.of(rows.columns());
+        for (String column : REQUIRED) {
+            if (!columns.contains(column)) {
+                throw new IllegalArgumentException(location + " is not an embeddings output: it has no '" + column
+                        + "' column (columns: " + columns + ")");
+            }
+        }
+        return rows;
+    }
+
+    static EmbeddingRecord toRecord(Row row) {
+        List<Float> values = row.getList(row.fieldIndex("embedding"));
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = values.get(i);
+        }
+        int caption = row.schema().getFieldIndex("caption").isDefined() ? row.fieldIndex("caption") : -1;
+        return new EmbeddingRecord(row.getString(row.fieldIndex("id")), row.getString(row.fieldIndex("uri")),
+                row.getInt(row.fieldIndex("width")), row.getInt(row.fieldIndex("height")),
+                row.getString(row.fieldIndex("sha256")), row.getString(row.fieldIndex("model")), vector,
+                caption < 0 || row.isNullAt(caption) ? null : row.getString(caption));
+    }
+}

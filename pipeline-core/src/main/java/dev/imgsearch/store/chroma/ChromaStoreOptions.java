@@ -1,0 +1,61 @@
+package dev.imgsearch.store.chroma;
+
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.chroma.client.RetryPolicy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link ChromaVectorStore} talks to its server and, when it creates the collection, what it creates.
+ *
+ * @param schema          the metadata fields of a new collection (an existing one keeps the schema it was made with)
+ * @param efConstruction  HNSW candidates considered while inserting, for a new collection
+ * @param efSearch        HNSW candidates explored while searching, for a new collection
+ * @param maxNeighbors    HNSW graph neighbours per node (M), for a new collection
+ * @param retry           retries after connection errors and 5xx answers
+ * @param requestTimeout  the longest one HTTP attempt may take
+ * @param maxBatchRecords the most records per upsert or delete request; the server's own maximum applies too
+ * @param maxRequestBytes the largest upsert body to send (Chroma refuses bodies over 40 MiB)
+ */
+public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int efSearch, int maxNeighbors,
+                                 RetryPolicy retry, Duration requestTimeout, int maxBatchRecords, long maxRequestBytes) {
+
+    /** Chroma answers 413 beyond 40 MiB; the margin covers estimate slack. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 32L << 20;
+
+    public static final ChromaStoreOptions DEFAULT = new ChromaStoreOptions(MetadataSchema.IMAGES, 100, 100, 16,
+            RetryPolicy.DEFAULT, Duration.ofSeconds(60), Integer.MAX_VALUE, DEFAULT_MAX_REQUEST_BYTES);
+
+    public ChromaStoreOptions {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (efConstruction < 1 || efSearch < 1 || maxNeighbors < 1) {
+            throw new IllegalArgumentException("HNSW efConstruction, efSearch and maxNeighbors must be at least 1");
+        }
+        if (maxBatchRecords < 1 || maxRequestBytes < 1024) {
+            throw new IllegalArgumentException("batches need at least 1 record and 1024 bytes");
+        }
+    }
+
+    public ChromaStoreOptions withSchema(MetadataSchema newSchema) {
+        return new ChromaStoreOptions(newSchema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
+                maxBatchRecords, maxRequestBytes);
+    }
+
+    public ChromaStoreOptions withHnsw(int newEfConstruction, int newEfSearch, int newMaxNeighbors) {
+        return new ChromaStoreOptions(schema, newEfConstruction, newEfSearch, newMaxNeighbors, retry, requestTimeout,
+                maxBatchRecords, maxRequestBytes);
+    }
+
+    public ChromaStoreOptions withRetry(RetryPolicy newRetry) {
+        return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, newRetry, requestTimeout,
+                maxBatchRecords, maxRequestBytes);
+    }
+
+    public ChromaStoreOptions withBatchLimits(int newMaxBatchRecords, long newMaxRequestBytes) {
+        return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
+                newMaxBatchRecords, newMaxRequestBytes);
+    }
+}

@@ -1,0 +1,288 @@
+package dev.imgsearch.store.chroma;
+
+import dev.imgsearch.store.ExactRerank;
+import dev.imgsearch.store.MetadataFilter;
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.SearchHit;
+import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreException;
+import dev.imgsearch.store.VectorRecord;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.Vectors;
+import dev.imgsearch.store.chroma.client.ChromaClient;
+import dev.imgsearch.store.chroma.client.ChromaCollection;
+import dev.imgsearch.store.chroma.client.ChromaException;
+import dev.imgsearch.store.chroma.client.ChromaRecords;
+import dev.imgsearch.store.chroma.client.HnswConfiguration;
+import dev.imgsearch.store.chroma.client.PreFlightChecks;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * A vector store in a collection of a Chroma server, over its v2 REST API.
+ *
+ * <p>The collection uses Chroma's cosine space and keeps the store's metadata schema in its own metadata. Upserts are
+ * split into requests within both the server's batch size and its body limit; each request is idempotent, so one
+ * retried after a lost connection (or a server restart) cannot duplicate records. Metadata fields absent from a
+ * record are sent as nulls, which makes Chroma drop them: an upsert replaces a record's metadata instead of merging.
+ */
+public final class ChromaVectorStore implements VectorStore {
+
+    static final String SCHEMA_KEY = "imgsearch_schema";
+    private static final String SPACE = "cosine";
+    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
+
+    private final ChromaClient client;
+    private final String collectionName;
+    private final String collectionId;
+    private final MetadataSchema schema;
+    private final int maxBatchRecords;
+    private final long maxRequestBytes;
+    private final boolean base64;
+    private volatile int dimension;
+    private volatile boolean closed;
+
+    private ChromaVectorStore(ChromaClient client, ChromaCollection collection, MetadataSchema schema,
+                              int maxBatchRecords, long maxRequestBytes, boolean base64) {
+        this.client = client;
+        this.collectionName = collection.name();
+        this.collectionId = collection.id();
+        this.schema = schema;
+        this.maxBatchRecords = maxBatchRecords;
+        this.maxRequestBytes = maxRequestBytes;
+        this.base64 = base64;
+        this.dimension = collection.dimension() == null ? 0 : collection.dimension();
+    }
+
+    /**
+     * Opens the collection {@code name} on the server at {@code server} (e.g. {@code http://127.0.0.1:8000}),
+     * creating it with {@code options} if it does not exist.
+     */
+    public static ChromaVectorStore open(URI server, String name, ChromaStoreOptions options) {
+        if (!COLLECTION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Chroma collection name '" + name
+                    + "' must be 3-512 characters of [a-zA-Z0-9._-], starting and ending with a letter or digit");
+        }
+        ChromaClient client = new ChromaClient(server, options.retry(), options.requestTimeout());
+        PreFlightChecks limits = call(client::preFlightChecks);
+        ChromaCollection collection = call(() -> client.getOrCreateCollection(name,
+                new HnswConfiguration(SPACE, options.efConstruction(), options.efSearch(), options.maxNeighbors()),
+                Map.of(SCHEMA_KEY, options.schema().encode())));
+        if (!SPACE.equals(collection.space())) {
+            throw new StoreException("Chroma collection '" + name + "' at " + server + " uses the " + collection.space()
+                    + " space; imgsearch needs " + SPACE);
+        }
+        MetadataSchema schema = collection.metadata().get(SCHEMA_KEY) instanceof String encoded
+                ? MetadataSchema.decode(encoded) : options.schema();
+        int maxBatch = Math.min(options.maxBatchRecords(), Math.max(1, limits.maxBatchSize()));
+        return new ChromaVectorStore(client, collection, schema, maxBatch, options.maxRequestBytes(),
+                limits.supportsBase64Encoding());
+    }
+
+    public String collectionName() {
+        return collectionName;
+    }
+
+    /** The most records this store sends in one request. */
+    public int maxBatchRecords() {
+        return maxBatchRecords;
+    }
+
+    @Override
+    public MetadataSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public OptionalInt dimension() {
+        int d = knownDimension();
+        return d == 0 ? OptionalInt.empty() : OptionalInt.of(d);
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+        ensureOpen();
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<String, VectorRecord> lastById = new LinkedHashMap<>();
+        for (VectorRecord record : records) {
+            lastById.remove(record.id());
+            lastById.put(record.id(), record);
+        }
+        int known = knownDimension();
+        int storeDimension = known == 0 ? records.get(0).vector().length : known;
+        List<Batch> batches = new ArrayList<>();
+        Batch batch = new Batch();
+        for (VectorRecord record : lastById.values()) {
+            String what = "record '" + record.id() + "'";
+            Vectors.requireDimension(storeDimension, record.vector(), what);
+            float[] unit = Vectors.normalized(record.vector(), what);
+            Map<String, Object> metadata = replacingMetadata(schema.canonical(record.metadata()));
+            long bytes = client.upsertBytes(record.id(), storeDimension, metadata, base64);
+            if (client.upsertOverheadBytes() + bytes > maxRequestBytes) {
+                throw new IllegalArgumentException(what + " needs about " + bytes + " bytes, more than a Chroma request's "
+                        + maxRequestBytes);
+            }
+            if (batch.size() == maxBatchRecords || client.upsertOverheadBytes() + batch.bytes + bytes > maxRequestBytes) {
+                batches.add(batch);
+                batch = new Batch();
+            }
+            batch.add(record.id(), unit, metadata, bytes);
+        }
+        batches.add(batch);
+        for (Batch b : batches) {
+            call(() -> {
+                client.upsert(collectionId, b.ids, b.embeddings, b.metadatas, base64);
+                return null;
+            });
+        }
+        dimension = storeDimension;
+    }
+
+    @Override
+    public void delete(Collection<String> ids) {
+        ensureOpen();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += maxBatchRecords) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + maxBatchRecords));
+            call(() -> {
+                client.delete(collectionId, slice);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Optional<VectorRecord> get(String id) {
+        ensureOpen();
+        ChromaRecords found = call(() -> client.get(collectionId, List.of(id)));
+        if (found.ids().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new VectorRecord(id, found.embeddings().get(0), readMetadata(found.metadatas().get(0))));
+    }
+
+    @Override
+    public long count() {
+        ensureOpen();
+        return call(() -> client.count(collectionId));
+    }
+
+    @Override
+    public void forEachRecord(String field, BiConsumer<String, Object> visitor) {
+        ensureOpen();
+        schema.type(field);
+        for (int offset = 0; ; offset += maxBatchRecords) {
+            int from = offset;
+            ChromaRecords page = call(() -> client.page(collectionId, from, maxBatchRecords));
+            for (int i = 0; i < page.ids().size(); i++) {
+                visitor.accept(page.ids().get(i), readMetadata(page.metadatas().get(i)).get(field));
+            }
+            if (page.ids().size() < maxBatchRecords) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public List<SearchHit> search(float[] vector, SearchRequest request) {
+        ensureOpen();
+        float[] query = Vectors.normalized(vector, "query");
+        MetadataFilter filter = request.filter().checkedAgainst(schema);
+        int storeDimension = knownDimension();
+        if (storeDimension == 0) {
+            return List.of();
+        }
+        Vectors.requireDimension(storeDimension, query, "query");
+        ChromaRecords found = call(() -> client.query(collectionId, query, request.candidates(), ChromaWhere.of(filter)));
+        List<Integer> candidates = IntStream.range(0, found.ids().size()).boxed().toList();
+        List<SearchHit> hits = new ArrayList<>();
+        for (ExactRerank.Ranked<Integer> ranked : ExactRerank.topK(
+                query, candidates, found.embeddings()::get, request.k(), request.minScore())) {
+            int i = ranked.item();
+            hits.add(new SearchHit(found.ids().get(i), ranked.score(), readMetadata(found.metadatas().get(i))));
+        }
+        return hits;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** The dimension, asking the server while it is unknown here (another writer may have fixed it since). */
+    private int knownDimension() {
+        ensureOpen();
+        if (dimension == 0) {
+            Integer fromServer = call(() -> client.getCollection(collectionName)).dimension();
+            if (fromServer != null) {
+                dimension = fromServer;
+            }
+        }
+        return dimension;
+    }
+
+    /** Every schema field, absent ones as nulls so that Chroma removes what an older version of the record had. */
+    private Map<String, Object> replacingMetadata(Map<String, Object> metadata) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (String field : schema.fields().keySet()) {
+            all.put(field, metadata.get(field));
+        }
+        return all.isEmpty() ? null : all;
+    }
+
+    /** Fields outside the schema (written by other clients of the collection) are not part of this store's view. */
+    private Map<String, Object> readMetadata(Map<String, Object> metadata) {
+        Map<String, Object> known = new LinkedHashMap<>(metadata);
+        known.keySet().retainAll(schema.fields().keySet());
+        return schema.canonical(known);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Chroma store for collection '" + collectionName + "' is closed");
+        }
+    }
+
+    /** Runs a client call, turning its failures into the store contract's exceptions. */
+    private static <T> T call(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ChromaException e) {
+            if (e.statusCode() == 400 && e.getMessage().contains("dimension")) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    private static final class Batch {
+        final List<String> ids = new ArrayList<>();
+        final List<float[]> embeddings = new ArrayList<>();
+        final List<Map<String, Object>> metadatas = new ArrayList<>();
+        long bytes;
+
+        void add(String id, float[] embedding, Map<String, Object> metadata, long recordBytes) {
+            ids.add(id);
+            embeddings.add(embedding);
+            metadatas.add(metadata);
+            bytes += recordBytes;
+        }
+
+        int size() {
+            return ids.size();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.imgsearch.store.lucene;
+
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.StoreException;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a Lucene store is built with, fixed when the index is created and kept in its commit data so that every
+ * later writer indexes the same way and every reader knows the schema.
+ *
+ * @param kind      flat, HNSW or HNSW over int8
+ * @param maxConn   HNSW's M: graph neighbours per node (ignored by flat)
+ * @param beamWidth HNSW's efConstruction: candidates considered while inserting (ignored by flat)
+ * @param schema    the metadata fields
+ */
+public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWidth, MetadataSchema schema) {
+
+    public static final int DEFAULT_MAX_CONN = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN;
+    public static final int DEFAULT_BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
+
+    public static final LuceneIndexSettings DEFAULT =
+            new LuceneIndexSettings(LuceneIndexKind.HNSW, DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH, MetadataSchema.IMAGES);
+
+    static final String FORMAT_KEY = "imgsearch.format";
+    static final String DIMENSION_KEY = "imgsearch.dimension";
+    private static final String FORMAT = "1";
+    private static final String KIND_KEY = "imgsearch.kind";
+    private static final String MAX_CONN_KEY = "imgsearch.hnsw.max-conn";
+    private static final String BEAM_WIDTH_KEY = "imgsearch.hnsw.beam-width";
+    private static final String SCHEMA_KEY = "imgsearch.schema";
+
+    public LuceneIndexSettings {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(schema, "schema");
+        if (maxConn < 1 || maxConn > Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN) {
+            throw new IllegalArgumentException(
+                    "HNSW max-conn (M) must be between 1 and " + Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN + ", got " + maxConn);
+        }
+        if (beamWidth < 1 || beamWidth > Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH) {
+            throw new IllegalArgumentException("HNSW beam-width (efConstruction) must be between 1 and "
+                    + Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH + ", got " + beamWidth);
+        }
+    }
+
+    public LuceneIndexSettings withKind(LuceneIndexKind newKind) {
+        return new LuceneIndexSettings(newKind, maxConn, beamWidth, schema);
+    }
+
+    public LuceneIndexSettings withHnsw(int newMaxConn, int newBeamWidth) {
+        return new LuceneIndexSettings(kind, newMaxConn, newBeamWidth, schema);
+    }
+
+    public LuceneIndexSettings withSchema(MetadataSchema newSchema) {
+        return new LuceneIndexSettings(kind, maxConn, beamWidth, newSchema);
+    }
+
+    Map<String, String> commitData() {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(FORMAT_KEY, FORMAT);
+        data.put(KIND_KEY, kind.id());
+        data.put(MAX_CONN_KEY, Integer.toString(maxConn));
+        data.put(BEAM_WIDTH_KEY, Integer.toString(beamWidth));
+        data.put(SCHEMA_KEY, schema.encode());
+        return data;
+    }
+
+    /** The settings kept in an index's commit data; {@code where} names the index in errors. */
+    static LuceneIndexSettings fromCommitData(Map<String, String> data, String where) {
+        if (!FORMAT.equals(data.get(FORMAT_KEY))) {
+            throw new StoreException(data.containsKey(FORMAT_KEY)
+                    ? "Lucene index at " + where + " has imgsearch format " + data.get(FORMAT_KEY) + ", expected " + FORMAT
+                    : "Lucene index at " + where + " was not written by imgsearch (no " + FORMAT_KEY + " in its commit data)");
+        }
+        try {
+            return new LuceneIndexSettings(
+                    LuceneIndexKind.parse(data.get(KIND_KEY)),
+                    Integer.parseInt(data.get(MAX_CONN_KEY)),
+                    Integer.parseInt(data.get(BEAM_WIDTH_KEY)),
+                    MetadataSchema.decode(data.get(SCHEMA_KEY)));
+        } catch (RuntimeException e) {
+            throw new StoreException("Lucene index at " + where + " has unreadable imgsearch settings " + data, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String index = kind == LuceneIndexKind.FLAT ? kind.id() : kind.id() + "(M=" + maxConn + ", beam-width=" + beamWidth + ")";
+        return index + " with schema " + schema.encode();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.imgsearch.store.chroma;
+
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.VectorStoreContractTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The store contract against a real Chroma server; each test gets a fresh collection. */
+class ChromaContractTest extends VectorStoreContractTest {
+
+    @TempDir
+    static Path data;
+
+    private static ChromaServer server;
+    private static final AtomicInteger COLLECTIONS = new AtomicInteger();
+
+    @BeforeAll
+    static void startServer() {
+        server = ChromaServer.start(data.resolve("chroma"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected VectorStore newStore(MetadataSchema schema) {
+        return ChromaVectorStore.open(server.url(), "contract-" + COLLECTIONS.incrementAndGet(),
+                ChromaStoreOptions.DEFAULT.withSchema(schema));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.imgsearch.serve;
+
+import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelLocation;
+import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.VectorStores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code imgsearch serve}: the search API and web page over a vector store. Listens at once (liveness), loads the
+ * model in the background (readiness follows), and runs until the process is stopped (SIGTERM, Ctrl-C) or the thread
+ * running it is interrupted.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the search API, the web page, health, readiness and metrics over a vector store.",
+            "API description: GET /openapi.json on the running server."})
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "URI",
+            description = {"Vector store: lucene:DIR or chroma:http://HOST:PORT/COLLECTION.",
+                "A lucene: URI without options is opened read-only, so a build job may write to it meanwhile."})
+    String store;
+
+    @Option(names = "--model", paramLabel = "LOCATION",
+            description = {"The model the store was built with: a directory, a .zip, an http(s) or s3a URL of a zip",
+                "(default: CLIP ViT-B/32). Loaded in the background; /ready answers 503 until it is."})
+    String model;
+
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+            description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--image-root", paramLabel = "DIR",
+            description = "Folder whose images may be served (repeatable); file: images elsewhere are refused.")
+    List<Path> imageRoots = new ArrayList<>();
+
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:IMGSEARCH_API_KEY}",
+            description = "Bearer key required on /api and /search (default: $IMGSEARCH_API_KEY; none: open API).")
+    String apiKey;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Origin allowed to call the API from a browser (repeatable; * for any). Default: none.")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--rate-limit", defaultValue = "0", paramLabel = "PER_SECOND",
+            description = "Requests per second per client address on the API, as a token bucket; 0: no limit.")
+    double rateLimit;
+
+    @Option(names = "--max-upload-bytes", defaultValue = "" + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, paramLabel = "BYTES",
+            description = "Largest image upload accepted (default: ${DEFAULT-VALUE}).")
+    long maxUploadBytes;
+
+    @Option(names = "--max-k", defaultValue = "" + ServerConfig.DEFAULT_MAX_K, paramLabel = "K",
+            description = "Most results one page may ask for (default: ${DEFAULT-VALUE}).")
+    int maxK;
+
+    @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
+            description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
+    Map<String, String> hadoopConf = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                    hadoopConf);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ModelLocation location;
+        try {
+            location = ModelLocation.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        VectorStore opened = VectorStores.open(servingUri(store));
+        CompletableFuture<ClipModel> loading = new CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                loading.complete(SharedModels.get(location));
+            } catch (Exception | Error e) {
+                loading.completeExceptionally(e);
+            }
+        }, "imgsearch-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+
+        SearchServer server;
+        try {
+            server = new SearchServer(config, opened, loading).start();
+        } catch (Exception e) {
+            close(null, opened);
+            throw e;
+        }
+        System.out.printf("imgsearch serving %s at http://%s:%d/%n", store, host.contains(":") ? "[" + host + "]" : host,
+                server.port());
+        System.out.flush();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        loading.whenComplete((loaded, error) -> {
+            if (error != null) {
+                failure.set(error);
+                done.countDown();
+            } else {
+                LOG.info("model {} loaded; ready", loaded.descriptor().name());
+            }
+        });
+        Thread hook = new Thread(() -> {
+            close(server, opened);
+            done.countDown();
+        }, "imgsearch-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            if (withdraw(hook)) {
+                close(server, opened);
+            }
+            return 0;
+        }
+        if (failure.get() != null && withdraw(hook)) {
+            close(server, opened);
+            throw new IllegalStateException("cannot load the model " + (model == null ? "(default)" : model) + ": "
+                    + failure.get().getMessage(), failure.get());
+        }
+        return 0;
+    }
+
+    /** False when the JVM is already shutting down, in which case the hook itself closes everything. */
+    private static boolean withdraw(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Serving only reads: an option-less Lucene index is opened read-only so it never takes the writer's lock. */
+    static String servingUri(String uri) {
+        return uri.startsWith("lucene:") && !uri.contains("?") ? uri + "?read-only=true" : uri;
+    }
+
+    /** The model is shared (SharedModels closes it at JVM exit); the server and the store are this command's. */
+    private static void close(SearchServer server, VectorStore store) {
+        if (server != null) {
+            server.stop();
+        }
+        store.close();
+    }
+}

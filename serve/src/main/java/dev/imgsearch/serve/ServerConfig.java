@@ -1,0 +1,84 @@
+package dev.imgsearch.serve;
+
+import dev.imgsearch.store.SearchRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the search service runs.
+ *
+ * @param host           address to listen on
+ * @param port           port to listen on; 0 picks a free one
+ * @param imageRoots     folders local images may be served from; empty serves no local files
+ * @param apiKey         bearer key the API requires, or null for an open API
+ * @param corsOrigins    origins allowed to call the API from a browser ({@code *} for any); empty allows none
+ * @param rateLimit      requests per second per client on the API; 0 for no limit
+ * @param maxUploadBytes largest image a client may upload
+ * @param maxK           most results a single page may ask for
+ * @param hadoopConf     Hadoop settings for reading {@code s3a:} images (e.g. {@code fs.s3a.endpoint}), over the
+ *                       defaults and any core-site.xml on the class path
+ */
+public record ServerConfig(
+        String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
+        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 16L * 1024 * 1024;
+    public static final int DEFAULT_MAX_K = 100;
+
+    public ServerConfig {
+        imageRoots = List.copyOf(imageRoots);
+        corsOrigins = List.copyOf(corsOrigins);
+        hadoopConf = Map.copyOf(hadoopConf);
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            apiKey = null;
+        }
+        if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
+            throw new IllegalArgumentException("rate limit must be 0 (off) or a positive number, got " + rateLimit);
+        }
+        if (maxUploadBytes < 1024 || maxUploadBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max upload bytes must be between 1024 and 2 GiB, got " + maxUploadBytes);
+        }
+        if (maxK < 1 || maxK >= SearchRequest.MAX_K) {
+            throw new IllegalArgumentException("max k must be between 1 and " + (SearchRequest.MAX_K - 1) + ", got " + maxK);
+        }
+    }
+
+    /** Loopback on a free port, no key, no CORS, no rate limit, default limits: for tests and local use. */
+    public static ServerConfig local(List<Path> imageRoots) {
+        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_K,
+                Map.of());
+    }
+
+    public ServerConfig withApiKey(String key) {
+        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK, hadoopConf);
+    }
+
+    public ServerConfig withCorsOrigins(List<String> origins) {
+        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf);
+    }
+
+    public ServerConfig withRateLimit(double perSecond) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK, hadoopConf);
+    }
+
+    public ServerConfig withMaxUploadBytes(long bytes) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf);
+    }
+
+    public ServerConfig withHadoopConf(Map<String, String> conf) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf);
+    }
+
+    public ServerConfig withMaxK(int k) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k, hadoopConf);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.imgsearch.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The {@code serve} command as the CLI runs it: real store URI, real model directory, real port. */
+class ServeCommandTest {
+
+    private final ServeFixture fixture = ServeFixture.get();
+
+    @Test
+    void servesUntilInterruptedThenReleasesThePort() throws Exception {
+        int port = freePort();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> exit.set(new CommandLine(new ServeCommand()).execute(
+                "--store", "lucene:" + fixture.workDir.resolve("index"),
+                "--model", ServeFixture.MODEL_DIR.toString(),
+                "--port", Integer.toString(port),
+                "--image-root", fixture.imageRoot.toString(),
+                "--max-k", "7")));
+        serving.start();
+        Http http = new Http(port);
+        HttpResponse<byte[]> ready = waitForReady(http);
+        assertEquals(fixture.images.size(), Http.json(ready).get("images").asInt());
+        assertEquals(7, Http.json(http.get("/api/search?k=7&text=cat")).get("results").size());
+        Errors.assertError(http.get("/api/search?k=8&text=cat"), 400, "between 1 and 7");
+        assertEquals(200, http.get("/api/images/" + fixture.anyId() + "?size=32").statusCode());
+
+        serving.interrupt();
+        serving.join(30_000);
+        assertFalse(serving.isAlive());
+        assertEquals(0, exit.get());
+        assertThrows(UncheckedIOException.class, () -> http.get("/health"), "the port is closed");
+    }
+
+    @Test
+    void aModelThatCannotLoadEndsTheCommandWithAnError() throws Exception {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err));
+        int code = cli.execute("--store", "lucene:" + fixture.workDir.resolve("index"),
+                "--model", fixture.workDir.resolve("no-such-model").toString(), "--port", Integer.toString(freePort()));
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("cannot load the model"), err.toString());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--port", "70000"));
+        assertTrue(err.toString().contains("port must be between 0 and 65535"), err.toString());
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--max-k", "0"));
+        assertEquals(2, cli.execute("--model", "/m"));
+        assertTrue(err.toString().contains("--store"), err.toString());
+    }
+
+    @Test
+    void luceneIndexesAreOpenedReadOnlyUnlessOptionsSayOtherwise() {
+        assertEquals("lucene:/data/index?read-only=true", ServeCommand.servingUri("lucene:/data/index"));
+        assertEquals("lucene:/data/index?candidates=200", ServeCommand.servingUri("lucene:/data/index?candidates=200"));
+        assertEquals("chroma:http://127.0.0.1:8000/images", ServeCommand.servingUri("chroma:http://127.0.0.1:8000/images"));
+    }
+
+    private static HttpResponse<byte[]> waitForReady(Http http) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<byte[]> response = http.get("/ready");
+                if (response.statusCode() == 200) {
+                    return response;
+                }
+            } catch (UncheckedIOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server never became ready");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.imgsearch.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in headless Chromium (Debian's chromium and chromedriver, named explicitly so Selenium Manager never
+ * downloads anything): a text query shows a grid, an upload shows results, a click shows similar images, and the
+ * URL keeps the query so the back button and shared links work.
+ */
+class WebPageTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static ServeFixture fixture;
+    private static SearchServer server;
+    private static WebDriver driver;
+    private static Path profile;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("the web page test needs Debian's Chromium and ChromeDriver at " + CHROMIUM + " and " + CHROMEDRIVER
+                    + ": install them with 'sudo apt-get install -y chromium chromium-driver'");
+        }
+        fixture = ServeFixture.get();
+        server = fixture.start(fixture.config());
+        base = "http://127.0.0.1:" + server.port();
+        profile = Files.createTempDirectory("imgsearch-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (profile != null) {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void textQueryShowsAGridAndLivesInTheUrl() {
+        driver.get(base + "/");
+        WebElement query = waitFor(By.id("query"));
+        query.sendKeys("a bird with wide wings", Keys.ENTER);
+        List<WebElement> cards = waitForResults();
+        assertEquals(Math.min(24, fixture.images.size()), cards.size(), "one page of the grid");
+        assertTrue(driver.getCurrentUrl().contains("q=a+bird+with+wide+wings"), driver.getCurrentUrl());
+        WebElement first = cards.get(0);
+        assertTrue(first.findElement(By.cssSelector(".score")).getText().matches("-?[0-9]\\.[0-9]{3}"));
+        assertFalse(first.findElement(By.cssSelector(".caption")).getText().isBlank());
+        waitUntilImagesLoaded();
+        assertTrue(driver.findElement(By.id("status")).getText().startsWith("Results 1–"));
+
+        driver.get(base + "/?q=" + "birthday+cake");
+        waitForResults();
+        assertEquals("birthday cake", driver.findElement(By.id("query")).getDomProperty("value"),
+                "a shared link restores the query");
+    }
+
+    @Test
+    void uploadingAnImageShowsItsResultsFirstItself() throws IOException {
+        driver.get(base + "/");
+        String cakeId = fixture.idOf("cake");
+        WebElement input = waitFor(By.id("file-input"));
+        input.sendKeys(fixture.images.get(cakeId).toRealPath().toString());
+        List<WebElement> cards = waitForResults();
+        assertEquals(cakeId, cards.get(0).getDomAttribute("data-id"), "the uploaded image itself ranks first");
+        assertTrue(driver.getCurrentUrl().contains("image=upload"));
+        assertTrue(driver.findElement(By.id("query-banner")).isDisplayed());
+        waitUntilImagesLoaded();
+    }
+
+    @Test
+    void clickingAResultShowsSimilarImagesAndBackReturns() {
+        driver.get(base + "/?q=" + "a+calculator");
+        List<String> before = gridIds();
+        String clicked = before.get(1);
+        driver.findElement(By.cssSelector("#results .result[data-id='" + clicked + "'] button.thumb")).click();
+        wait(20).until(ExpectedConditions.urlContains("similar=" + clicked));
+        List<String> similar = gridIds();
+        assertFalse(similar.isEmpty());
+        assertFalse(similar.contains(clicked), "more-like-this leaves the clicked image out");
+        assertTrue(driver.findElement(By.id("query-title")).getText().contains("like this"));
+        waitUntilImagesLoaded();
+
+        driver.navigate().back();
+        wait(20).until(ExpectedConditions.urlContains("q=a+calculator"));
+        // The URL changes before the popstate handler re-renders, so wait for the text results to come back.
+        wait(30).until(d -> before.equals(gridIds()));
+        assertEquals("a calculator", driver.findElement(By.id("query")).getDomProperty("value"));
+    }
+
+    @Test
+    void errorsFromTheApiAreShownToTheUser() {
+        driver.get(base + "/?q=cat&filter=colour%3Dred");
+        WebElement error = new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        assertTrue(error.getText().contains("unknown metadata field 'colour'"), error.getText());
+    }
+
+    private static WebDriverWait wait(int seconds) {
+        return (WebDriverWait) new WebDriverWait(driver, Duration.ofSeconds(seconds))
+                .ignoring(StaleElementReferenceException.class);
+    }
+
+    /** The ids in the grid once a search has finished rendering (re-read if a render replaces them meanwhile). */
+    private static List<String> gridIds() {
+        return wait(30).until(d -> {
+            if (!d.findElement(By.id("status")).getText().startsWith("Results")) {
+                return null;
+            }
+            List<String> ids = d.findElements(By.cssSelector("#results .result")).stream()
+                    .map(card -> card.getDomAttribute("data-id")).toList();
+            return ids.isEmpty() ? null : ids;
+        });
+    }
+
+    private static WebElement waitFor(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    private static List<WebElement> waitForResults() {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            String status = d.findElement(By.id("status")).getText();
+            return status.startsWith("Results") && !d.findElements(By.cssSelector("#results .result")).isEmpty();
+        });
+        return driver.findElements(By.cssSelector("#results .result"));
+    }
+
+    /** Every thumbnail in the grid has loaded real pixels (lazy images are scrolled into view first). */
+    private static void waitUntilImagesLoaded() {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        js.executeScript("document.querySelectorAll('#results img').forEach(i => { i.loading = 'eager'; });");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> (Boolean) js.executeScript(
+                "const imgs = Array.from(document.querySelectorAll('#results img'));"
+                        + "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0);"));
+    }
+}

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.imgsearch.jobs.TestPaths;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordParquetReader;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,12 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkClusterScriptIT {
 
     private static final Path JAR = Path.of("target/imgsearch/imgsearch-spark.jar").toAbsolutePath();
-    /** Jars that belong to the application, not to a Spark installation. */
-    private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
-            "/com/github/usefulness/", "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/",
-            "/software/amazon/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/",
-            "/org/seleniumhq/", "/com/fasterxml/jackson/dataformat/", "/org/yaml/");
-
     @TempDir
     static Path shared;
     private static Path sparkHome;
@@ -52,17 +45,7 @@ class SparkClusterScriptIT {
     @BeforeAll
     static void sparkHome() throws IOException {
         assertTrue(Files.isRegularFile(JAR), "run `mvn verify`: the packaged jar is missing: " + JAR);
-        sparkHome = shared.resolve("spark-home");
-        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar") && APPLICATION_JARS.stream().noneMatch(entry::contains)) {
-                Path jar = Path.of(entry);
-                Path link = jars.resolve(jar.getFileName());
-                if (!Files.exists(link)) {
-                    Files.createSymbolicLink(link, jar);
-                }
-            }
-        }
+        sparkHome = TestSparkHome.create(shared.resolve("spark-home"));
     }
 
     private record Node(Process process, Path log) {

@@ -119,12 +119,11 @@ final class LaunchCommand implements Runnable {
             if ((batchSize != null && batchSize < 1) || (shardSize != null && shardSize < 1)) {
                 throw new ParameterException(spec.commandLine(), "--batch-size and --shard-size must be positive");
             }
-            if (secrets == null) {
-                secrets = System.getenv("HF_TOKEN") == null ? List.of() : List.of("HF_TOKEN");
-            }
+            List<String> jobSecrets = secrets != null ? secrets
+                    : System.getenv("HF_TOKEN") == null ? List.of() : List.of("HF_TOKEN");
             List<SkyJob> planned;
             try {
-                planned = EmbedFanOut.jobs(name, jobs, new LinkedHashSet<>(only), yaml, envFile, taskEnv(), secrets);
+                planned = EmbedFanOut.jobs(name, jobs, new LinkedHashSet<>(only), yaml, envFile, taskEnv(), jobSecrets);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }

@@ -142,7 +142,9 @@ class TaskCommandLinesTest {
                 }
             }
         }
-        assertEquals(Runtime.getRuntime().availableProcessors(), cores);
+        Process nproc = new ProcessBuilder("nproc").start();
+        assertEquals(Integer.parseInt(new String(nproc.getInputStream().readAllBytes()).strip()), cores,
+                "one task slot per vCPU of the node");
         assertEquals(cores, (int) Math.floor(1 / gpuShare), "Spark gives an executor floor(1 / share) task slots");
         String workerOpts = bootstrap.env().get("SPARK_WORKER_OPTS");
         assertTrue(workerOpts.contains("-Dspark.worker.resource.gpu.amount=1"), workerOpts);

@@ -45,7 +45,9 @@ class SparkClusterIT {
         input = tmp.resolve("input");
         SyntheticImages.write(input.resolve("synthetic"), IMAGES, 640);
         BrokenImages.writeInto(input.resolve("broken"), input.resolve("synthetic/img-0000.png"));
-        cluster = LocalSparkCluster.start(tmp.resolve("cluster"), 2);
+        // Outside the @TempDir: its jars/ links point into the Maven repository, which JUnit warns about on cleanup.
+        cluster = LocalSparkCluster.start(Files.createTempDirectory(Files.createDirectories(Path.of("target")), "it-cluster"),
+                2);
     }
 
     @AfterAll

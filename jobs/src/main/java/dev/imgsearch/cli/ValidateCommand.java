@@ -68,7 +68,8 @@ final class ValidateCommand implements Callable<Integer> {
                 selfOk ? "ok" : "FAIL");
         System.out.printf("%-16s %10.4f %10.4f %s%n", "recall@" + k, result.recallAtK(), minRecall,
                 recallOk ? "ok" : "FAIL");
-        System.out.printf("%-16s %10.2f %10s%n", "mean query ms", result.meanQueryMillis(), "");
+        System.out.printf("%-16s %10.2f %10s%n", "query p50 ms", result.p50QueryMillis(), "");
+        System.out.printf("%-16s %10.2f %10s%n", "query p99 ms", result.p99QueryMillis(), "");
         return selfOk && recallOk ? 0 : 1;
     }
 

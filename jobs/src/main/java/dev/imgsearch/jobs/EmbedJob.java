@@ -75,7 +75,8 @@ public final class EmbedJob {
     private static List<ShardSummary> runShards(SparkSession spark, EmbedSettings settings, List<Shard> todo) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LongAccumulator imagesDone = spark.sparkContext().longAccumulator("imgsearch.images");
-        ShardProgress progress = new ShardProgress(todo.size(), imagesDone);
+        ShardProgress progress = new ShardProgress(todo.size(), todo.stream().mapToLong(Shard::itemCount).sum(),
+                imagesDone);
         spark.sparkContext().addSparkListener(progress);
         try {
             jsc.setJobDescription("embed " + todo.size() + " shards of " + settings.input());

@@ -13,12 +13,14 @@ final class ShardProgress extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(ShardProgress.class);
 
     private final int shards;
+    private final long images;
     private final LongAccumulator imagesDone;
     private final long started = System.nanoTime();
     private int finished;
 
-    ShardProgress(int shards, LongAccumulator imagesDone) {
+    ShardProgress(int shards, long images, LongAccumulator imagesDone) {
         this.shards = shards;
+        this.images = images;
         this.imagesDone = imagesDone;
     }
 
@@ -30,10 +32,11 @@ final class ShardProgress extends SparkListener {
         }
         finished++;
         double elapsed = (System.nanoTime() - started) / 1e9;
-        long images = imagesDone.value();
-        long etaSeconds = Math.round(elapsed / finished * (shards - finished));
-        LOG.info("progress: {}/{} shards, {} images, {} images/s, ETA {}", finished, shards, images,
-                String.format("%.1f", images / Math.max(elapsed, 1e-9)), format(Duration.ofSeconds(etaSeconds)));
+        long done = imagesDone.value();
+        double rate = done / Math.max(elapsed, 1e-9);
+        long etaSeconds = rate > 0 ? Math.round(Math.max(0, images - done) / rate) : 0;
+        LOG.info("progress: {}/{} shards, {}/{} images, {} images/s, ETA {}", finished, shards, done, images,
+                String.format("%.1f", rate), format(Duration.ofSeconds(etaSeconds)));
     }
 
     private static String format(Duration d) {

@@ -45,7 +45,9 @@ class SparkClusterIT {
         input = tmp.resolve("input");
         SyntheticImages.write(input.resolve("synthetic"), IMAGES, 640);
         BrokenImages.writeInto(input.resolve("broken"), input.resolve("synthetic/img-0000.png"));
-        cluster = LocalSparkCluster.start(tmp.resolve("cluster"), 2);
+        // Outside the @TempDir: its jars/ links point into the Maven repository, which JUnit warns about on cleanup.
+        cluster = LocalSparkCluster.start(Files.createTempDirectory(Files.createDirectories(Path.of("target")), "it-cluster"),
+                2);
     }
 
     @AfterAll
@@ -112,6 +114,15 @@ class SparkClusterIT {
         assertExactlyOnce(output);
     }
 
+    private static String listing(Path output) {
+        try (Stream<Path> files = Files.walk(output)) {
+            return files.map(p -> output.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : ""))
+                    .sorted().toList().toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static int totalShards() {
         return (IMAGES + BROKEN + SHARD_SIZE - 1) / SHARD_SIZE;
     }
@@ -147,8 +158,8 @@ class SparkClusterIT {
         errors.forEach(e -> uris.add(e.uri()));
         Set<String> unique = new HashSet<>(uris);
         assertEquals(uris.size(), unique.size(), "an input appears twice");
-        assertEquals(IMAGES, rows.size());
-        assertEquals(BROKEN, errors.size());
+        assertEquals(IMAGES, rows.size(), () -> "output listing: " + listing(output));
+        assertEquals(BROKEN, errors.size(), () -> "output listing: " + listing(output));
         assertEquals(totalShards(), committed(output));
     }
 }

@@ -68,39 +68,24 @@ public final class ShardEmbedder {
             }
             batch.add(new Prepared(id, item, image.width(), image.height(), pixels));
             if (batch.size() == batchSize) {
-                long ok = flush(batch, embeddings, errors);
-                embedded += ok;
-                failed += batch.size() - ok;
+                embedded += flush(batch, embeddings);
                 batch.clear();
             }
         }
-        long ok = flush(batch, embeddings, errors);
-        embedded += ok;
-        failed += batch.size() - ok;
+        embedded += flush(batch, embeddings);
         return new Counts(embedded, failed);
     }
 
-    private long flush(List<Prepared> batch, RecordParquetWriter embeddings, RecordParquetWriter errors)
-            throws IOException {
+    /**
+     * Embeds a batch. A model failure is never charged to the images: every preprocessed input has the same shape, so
+     * a failing call means the model or its device is unusable (closed at executor shutdown, out of memory), and the
+     * shard must fail and be retried rather than commit its images as errors.
+     */
+    private long flush(List<Prepared> batch, RecordParquetWriter embeddings) throws IOException {
         if (batch.isEmpty()) {
             return 0;
         }
-        float[][] vectors;
-        try {
-            vectors = model.embedImages(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
-        } catch (RuntimeException batchFailure) {
-            // One bad input must not cost its batch-mates their embeddings: retry one by one.
-            long ok = 0;
-            for (Prepared p : batch) {
-                try {
-                    write(p, model.embedImages(new float[][] {p.pixels()})[0], embeddings);
-                    ok++;
-                } catch (RuntimeException e) {
-                    errors.write(new FailedImage(p.id(), p.item().uri(), "embed", oneLine(e)));
-                }
-            }
-            return ok;
-        }
+        float[][] vectors = model.embedImages(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
         for (int i = 0; i < batch.size(); i++) {
             write(batch.get(i), vectors[i], embeddings);
         }

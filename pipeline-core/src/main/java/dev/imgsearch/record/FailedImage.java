@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param id     the same stable id the embedding row would have had
  * @param uri    where the input came from
- * @param stage  where it failed: read, decode, preprocess or embed
+ * @param stage  where it failed: read, decode or preprocess (a model failure fails the shard instead, to be retried)
  * @param reason a one-line, human-readable cause
  */
 public record FailedImage(String id, String uri, String stage, String reason) {

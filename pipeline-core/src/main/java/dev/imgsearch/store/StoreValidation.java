@@ -2,6 +2,7 @@ package dev.imgsearch.store;
 
 import dev.imgsearch.record.EmbeddingRecord;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -25,9 +26,11 @@ public final class StoreValidation {
      * @param k               the k of recall@k
      * @param selfRetrieval   share of queries whose first hit was the record itself or an exact duplicate
      * @param recallAtK       mean share of the exact top k found by the store
-     * @param meanQueryMillis mean store search time
+     * @param p50QueryMillis  median store search time
+     * @param p99QueryMillis  99th percentile store search time
      */
-    public record Result(int queries, int k, double selfRetrieval, double recallAtK, double meanQueryMillis) {
+    public record Result(int queries, int k, double selfRetrieval, double recallAtK, double p50QueryMillis,
+            double p99QueryMillis) {
     }
 
     private StoreValidation() {
@@ -61,12 +64,12 @@ public final class StoreValidation {
         }
         int self = 0;
         double recall = 0;
-        long nanos = 0;
+        long[] nanos = new long[sample.size()];
         for (int q = 0; q < sample.size(); q++) {
             EmbeddingRecord query = sample.get(q);
             long started = System.nanoTime();
             List<SearchHit> hits = store.search(query.embedding(), request);
-            nanos += System.nanoTime() - started;
+            nanos[q] = System.nanoTime() - started;
             if (!hits.isEmpty() && (hits.get(0).id().equals(query.id()) || hits.get(0).score() >= DUPLICATE_SCORE)) {
                 self++;
             }
@@ -76,7 +79,13 @@ public final class StoreValidation {
             recall += truth.isEmpty() ? 1 : (double) found / truth.size();
         }
         int n = sample.size();
-        return new Result(n, k, (double) self / n, recall / n, nanos / 1e6 / n);
+        Arrays.sort(nanos);
+        return new Result(n, k, (double) self / n, recall / n, percentile(nanos, 0.50), percentile(nanos, 0.99));
+    }
+
+    private static double percentile(long[] sortedNanos, double p) {
+        int index = (int) Math.ceil(p * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
     }
 
     private static double dot(float[] a, float[] b) {

@@ -381,10 +381,13 @@ def cmd_tiny(args) -> None:
     vocab, merges = train_bpe(TRAINING_TEXT, args.merges)
     write_tokenizer(args.out_dir, tokenizer_json(vocab, merges, "<|startoftext|>", "<|endoftext|>"))
     width = args.width
-    cfg = {"embed_dim": args.dim, "image_size": 224, "patch_size": 32, "vision_width": width, "vision_layers": 1,
-           "vision_heads": 4, "vision_mlp": 4 * width, "vision_quick_gelu": True, "vision_eps": 1e-5,
-           "vocab_size": len(vocab), "context_length": 77, "text_width": width, "text_layers": 2, "text_heads": 4,
-           "text_mlp": 4 * width, "text_quick_gelu": True, "text_eps": 1e-5, "eot_id": vocab["<|endoftext|>"]}
+    vision_width = args.vision_width or width
+    cfg = {"embed_dim": args.dim, "image_size": 224, "patch_size": 32, "vision_width": vision_width,
+           "vision_layers": args.vision_layers, "vision_heads": args.vision_heads, "vision_mlp": 4 * vision_width,
+           "vision_quick_gelu": True, "vision_eps": 1e-5,
+           "vocab_size": len(vocab), "context_length": 77, "text_width": width, "text_layers": args.text_layers,
+           "text_heads": args.text_heads, "text_mlp": 4 * width, "text_quick_gelu": True, "text_eps": 1e-5,
+           "eot_id": vocab["<|endoftext|>"]}
     torch.manual_seed(args.seed)
     graph = ClipGraph(cfg)
     # Untrained, a class token and position table of CLIP's scale swamp the patches (all images embed alike);
@@ -398,7 +401,10 @@ def cmd_tiny(args) -> None:
             block.q.weight.mul_(4.0)
             block.k.weight.mul_(4.0)
     save_scripted(graph, args.out_dir)
-    write_descriptor(args.out_dir, "tiny-clip-test", args.dim, 224, OPENAI_MEAN, OPENAI_STD, 77, pad_id=0)
+    # The name says the shape, so a benchmark's model can never be mistaken for the committed test fixture.
+    name = "tiny-clip-test" if (width, args.text_layers, args.vision_layers) == (64, 2, 1) else \
+        f"random-clip-t{args.text_layers}x{width}-v{args.vision_layers}x{vision_width}"
+    write_descriptor(args.out_dir, name, args.dim, 224, OPENAI_MEAN, OPENAI_STD, 77, pad_id=0)
     total = sum(os.path.getsize(os.path.join(args.out_dir, f)) for f in os.listdir(args.out_dir))
     print(f"tiny model in {args.out_dir}: vocab {len(vocab)}, {len(merges)} merges, {total / 1e6:.2f} MB")
 
@@ -700,11 +706,18 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    tiny = commands.add_parser("tiny", help="write a tiny seeded random-weight CLIP (test fixture)")
+    tiny = commands.add_parser("tiny", help="write a seeded random-weight CLIP: the tiny test fixture by default; "
+                               "ViT-B/32-sized for benchmarks with --dim 512 --width 512 --text-layers 12 "
+                               "--text-heads 8 --vision-width 768 --vision-layers 12 --vision-heads 12")
     tiny.add_argument("out_dir")
     tiny.add_argument("--seed", type=int, default=0)
     tiny.add_argument("--dim", type=int, default=64, help="embedding dimension (default 64)")
     tiny.add_argument("--width", type=int, default=64, help="transformer width of both towers (default 64)")
+    tiny.add_argument("--vision-width", type=int, default=0, help="image tower width (default: --width)")
+    tiny.add_argument("--text-layers", type=int, default=2, help="text transformer layers (default 2)")
+    tiny.add_argument("--vision-layers", type=int, default=1, help="image transformer layers (default 1)")
+    tiny.add_argument("--text-heads", type=int, default=4, help="text attention heads (default 4)")
+    tiny.add_argument("--vision-heads", type=int, default=4, help="image attention heads (default 4)")
     tiny.add_argument("--merges", type=int, default=400, help="BPE merges learned from the built-in text")
     tiny.set_defaults(run=cmd_tiny)
 

@@ -13,7 +13,7 @@ import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +23,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search a store from the console: by text, by an image file, or by the id of a stored record.",
             "With no query, an interactive prompt: type text, an image path, or id:ID; an empty line or 'quit' ends it."})
 final class SearchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to search.")
     String store;
@@ -68,21 +73,21 @@ final class SearchCommand implements Callable<Integer> {
             SearchRequest request = new SearchRequest(k, MetadataFilter.parse(filters, opened.schema()),
                     Double.NEGATIVE_INFINITY, extraNeighbors);
             if (query != null) {
-                print(System.out, run(opened, query, request));
+                print(out(), run(opened, query, request));
                 return 0;
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (true) {
-                System.out.print("> ");
-                System.out.flush();
+                out().print("> ");
+                out().flush();
                 String line = in.readLine();
                 if (line == null || line.isBlank() || line.strip().equals("quit") || line.strip().equals("exit")) {
                     return 0;
                 }
                 try {
-                    print(System.out, run(opened, parse(line.strip()), request));
+                    print(out(), run(opened, parse(line.strip()), request));
                 } catch (RuntimeException e) {
-                    System.out.println("error: " + Errors.oneLine(e));
+                    out().println("error: " + Errors.oneLine(e));
                 }
             }
         }
@@ -114,7 +119,7 @@ final class SearchCommand implements Callable<Integer> {
         return opened.search(clip.embedImages(new float[][] {pixels})[0], request);
     }
 
-    private static void print(PrintStream out, List<SearchHit> hits) {
+    private static void print(PrintWriter out, List<SearchHit> hits) {
         if (hits.isEmpty()) {
             out.println("no results");
         }
@@ -122,5 +127,9 @@ final class SearchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "* %s  %s  similarity=%.4f%n", hit.id(), hit.metadata().get(MetadataSchema.URI),
                     hit.score());
         }
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -6,6 +6,7 @@ import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreValidation;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,13 +14,18 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check a store against its embeddings: self-retrieval (every sampled vector finds itself, or an "
                 + "exact duplicate, first) and recall@k against exact search.",
             "Prints a table; exits 1 when a figure is below its threshold."})
 final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to check.")
     String store;
@@ -62,14 +68,14 @@ final class ValidateCommand implements Callable<Integer> {
         }
         boolean selfOk = result.selfRetrieval() >= minSelf;
         boolean recallOk = result.recallAtK() >= minRecall;
-        System.out.printf("%-16s %10s %10s%n", "metric", "value", "threshold");
-        System.out.printf("%-16s %10d %10s%n", "queries", result.queries(), "");
-        System.out.printf("%-16s %10.4f %10.4f %s%n", "self-retrieval", result.selfRetrieval(), minSelf,
+        out().printf("%-16s %10s %10s%n", "metric", "value", "threshold");
+        out().printf("%-16s %10d %10s%n", "queries", result.queries(), "");
+        out().printf("%-16s %10.4f %10.4f %s%n", "self-retrieval", result.selfRetrieval(), minSelf,
                 selfOk ? "ok" : "FAIL");
-        System.out.printf("%-16s %10.4f %10.4f %s%n", "recall@" + k, result.recallAtK(), minRecall,
+        out().printf("%-16s %10.4f %10.4f %s%n", "recall@" + k, result.recallAtK(), minRecall,
                 recallOk ? "ok" : "FAIL");
-        System.out.printf("%-16s %10.2f %10s%n", "query p50 ms", result.p50QueryMillis(), "");
-        System.out.printf("%-16s %10.2f %10s%n", "query p99 ms", result.p99QueryMillis(), "");
+        out().printf("%-16s %10.2f %10s%n", "query p50 ms", result.p50QueryMillis(), "");
+        out().printf("%-16s %10.2f %10s%n", "query p99 ms", result.p99QueryMillis(), "");
         return selfOk && recallOk ? 0 : 1;
     }
 
@@ -89,5 +95,9 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         return chosen;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

@@ -2,8 +2,10 @@ package dev.imgsearch.jobs;
 
 import ai.djl.Device;
 import dev.imgsearch.model.ClipModel;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The device Spark assigned to the running task. */
 final class TaskDevices {
@@ -11,10 +13,18 @@ final class TaskDevices {
     private TaskDevices() {
     }
 
-    /** The first GPU in the task's resources, else the machine's default device (a GPU if the JVM sees one). */
+    /** The first GPU in the running task's resources, else the machine's default device (a GPU if the JVM sees one). */
     static Device assigned() {
         TaskContext task = TaskContext.get();
-        ResourceInformation gpus = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
+        return task == null ? ClipModel.defaultDevice() : fromResources(CollectionConverters.asJava(task.resources()));
+    }
+
+    /**
+     * The device for a task's resources: the first GPU address Spark gave it (with the GPU profile, Spark gives each
+     * task a share of one GPU), else the default device, which is the CPU on machines without one.
+     */
+    static Device fromResources(Map<String, ResourceInformation> resources) {
+        ResourceInformation gpus = resources.get("gpu");
         if (gpus == null || gpus.addresses().length == 0) {
             return ClipModel.defaultDevice();
         }

@@ -65,7 +65,7 @@ public final class EmbedJob {
                 embeddedNow + earlier.stream().mapToLong(ShardSummary::embedded).sum(),
                 failedNow + earlier.stream().mapToLong(ShardSummary::failed).sum(),
                 embeddedNow, failedNow, skippedImages, (embeddedNow + failedNow) / seconds, ran);
-        report.writeTo(settings.output(), conf);
+        report.writeTo(settings.output(), conf, settings.shardIndex(), settings.numShards());
         LOG.info("done in {} s: {} embedded, {} failed, {} skipped (already committed); {} images/s",
                 String.format("%.1f", seconds), embeddedNow, failedNow, skippedImages,
                 String.format("%.1f", report.imagesPerSecond()));

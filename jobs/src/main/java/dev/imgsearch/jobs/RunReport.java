@@ -49,12 +49,20 @@ public record RunReport(
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    public void writeTo(String outputRoot, Configuration conf) throws IOException {
-        Path path = new Path(outputRoot, "run-report.json");
+    /**
+     * Writes the report as {@code run-report.json}, or, for one of several workers sharing an output, as
+     * {@code run-report-part-I-of-N.json} so that the workers do not overwrite each other's reports.
+     */
+    public void writeTo(String outputRoot, Configuration conf, int shardIndex, int numShards) throws IOException {
+        Path path = new Path(outputRoot, fileName(shardIndex, numShards));
         FileSystem fs = path.getFileSystem(conf);
         try (OutputStream out = fs.create(path, true)) {
             JSON.writeValue(out, this);
         }
+    }
+
+    public static String fileName(int shardIndex, int numShards) {
+        return numShards == 1 ? "run-report.json" : "run-report-part-" + shardIndex + "-of-" + numShards + ".json";
     }
 
     public static RunReport read(java.nio.file.Path path) throws IOException {

@@ -18,8 +18,8 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Streams embedding rows or error rows into one Parquet file on any Hadoop file system.
  *
- * <p>Records go straight to Parquet's record consumer rather than through its generic Group objects: for the
- * embedding list that is several times less work per float (see docs/benchmarks.md).
+ * <p>Records go straight to Parquet's record consumer rather than through its generic Group objects, which would
+ * allocate one object per float of the embedding list.
  */
 public final class RecordParquetWriter implements Closeable {
 

@@ -1,26 +1,33 @@
 package dev.imgsearch.decode;
 
 /** The container formats the decoder accepts, recognised by their leading bytes as Pillow does (never by file name). */
-enum ImageFormat {
-    PNG("PNG"),
-    JPEG("JPEG"),
-    GIF("GIF"),
-    BMP("BMP"),
-    TIFF("TIFF"),
-    WEBP("WebP");
+public enum ImageFormat {
+    PNG("PNG", "image/png"),
+    JPEG("JPEG", "image/jpeg"),
+    GIF("GIF", "image/gif"),
+    BMP("BMP", "image/bmp"),
+    TIFF("TIFF", "image/tiff"),
+    WEBP("WebP", "image/webp");
 
     private final String displayName;
+    private final String mediaType;
 
-    ImageFormat(String displayName) {
+    ImageFormat(String displayName, String mediaType) {
         this.displayName = displayName;
+        this.mediaType = mediaType;
     }
 
     String displayName() {
         return displayName;
     }
 
+    /** The IANA media type, e.g. for a Content-Type header. */
+    public String mediaType() {
+        return mediaType;
+    }
+
     /** The format whose signature starts {@code data}, or null if none does. */
-    static ImageFormat sniff(byte[] data) {
+    public static ImageFormat sniff(byte[] data) {
         if (startsWith(data, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
             return PNG;
         }

@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.decode.ImageFormat;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.VectorRecord;
 import io.javalin.http.Context;
@@ -64,12 +65,12 @@ final class ImageRoutes {
             return;
         }
         byte[] original = source.read(location);
-        String type = ImageTypes.sniff(original);
-        if (type == null) {
+        ImageFormat format = ImageFormat.sniff(original);
+        if (format == null) {
             throw new ApiException(422, "the source of image '" + id + "' is not in an image format this server serves");
         }
         if (size == null) {
-            ctx.contentType(type).result(original);
+            ctx.contentType(format.mediaType()).result(original);
             return;
         }
         Thumbnails.Thumbnail thumbnail = thumbnails.scale(original, size);

@@ -3,6 +3,7 @@ package dev.imgsearch.serve;
 import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
 import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.decode.ImageFormat;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelDescriptor;
 import dev.imgsearch.preprocess.ClipPreprocessor;
@@ -40,7 +41,7 @@ final class QueryEmbedder {
 
     /** The embedding of uploaded bytes, which must be an image by content; anything else is the client's error. */
     float[] image(byte[] bytes) {
-        if (ImageTypes.sniff(bytes) == null) {
+        if (ImageFormat.sniff(bytes) == null) {
             throw new ApiException(415, "the upload is not an image: its content is not JPEG, PNG, GIF, WebP, BMP or TIFF");
         }
         long start = System.nanoTime();

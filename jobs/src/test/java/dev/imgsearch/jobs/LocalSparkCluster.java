@@ -22,12 +22,6 @@ import java.util.regex.Pattern;
  */
 final class LocalSparkCluster implements AutoCloseable {
 
-    /** Jars that belong to the application, not to a Spark installation. */
-    private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
-            "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/", "/software/amazon/",
-            "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/", "/org/seleniumhq/",
-            "/com/github/usefulness/", "/pipeline-core/target/", "/serve/target/");
-
     private final Path sparkHome;
     private final Path logs;
     private final int masterPort;
@@ -36,18 +30,8 @@ final class LocalSparkCluster implements AutoCloseable {
     private final List<Process> workers = new ArrayList<>();
 
     private LocalSparkCluster(Path dir, int workerCount) throws IOException, InterruptedException {
-        this.sparkHome = dir.resolve("spark-home");
+        this.sparkHome = TestSparkHome.create(dir.resolve("spark-home"));
         this.logs = Files.createDirectories(dir.resolve("logs"));
-        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar") && APPLICATION_JARS.stream().noneMatch(entry::contains)) {
-                Path jar = Path.of(entry);
-                Path link = jars.resolve(jar.getFileName());
-                if (!Files.exists(link)) {
-                    Files.createSymbolicLink(link, jar);
-                }
-            }
-        }
         this.masterPort = freePort();
         this.webUiPort = freePort();
         this.master = java("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",

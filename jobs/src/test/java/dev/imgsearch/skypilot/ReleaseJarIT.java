@@ -1,5 +1,6 @@
 package dev.imgsearch.skypilot;
 
+import dev.imgsearch.jobs.TestSparkHome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

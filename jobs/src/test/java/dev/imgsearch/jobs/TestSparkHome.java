@@ -1,4 +1,4 @@
-package dev.imgsearch.skypilot;
+package dev.imgsearch.jobs;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,17 +10,18 @@ import java.util.List;
  * A SPARK_HOME that is only a jars/ folder linking the Spark jars of the test class path (what a Spark distribution's
  * jars/ holds), without the application's own libraries, which reach Spark through the spark-submit jar.
  */
-final class TestSparkHome {
+public final class TestSparkHome {
 
     private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
             "/com/github/usefulness/", "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/",
             "/software/amazon/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/",
-            "/org/seleniumhq/", "/com/fasterxml/jackson/dataformat/", "/org/yaml/");
+            "/org/seleniumhq/", "/com/fasterxml/jackson/dataformat/", "/org/yaml/", "/pipeline-core/target/",
+            "/serve/target/");
 
     private TestSparkHome() {
     }
 
-    static Path create(Path sparkHome) throws IOException {
+    public static Path create(Path sparkHome) throws IOException {
         Path jars = Files.createDirectories(sparkHome.resolve("jars"));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (entry.endsWith(".jar") && APPLICATION_JARS.stream().noneMatch(entry::contains)) {

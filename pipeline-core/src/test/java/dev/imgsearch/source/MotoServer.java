@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A real S3 API server on loopback: moto's {@code moto_server}, started for a test class. A machine without moto
  * fails the S3 tests with a message saying so, rather than skipping them.
  */
-final class MotoServer implements Closeable {
+public final class MotoServer implements Closeable {
 
     private static final List<Path> CANDIDATES = List.of(Path.of("/root/.pyenv/shims/moto_server"));
 
@@ -29,7 +29,7 @@ final class MotoServer implements Closeable {
         this.port = port;
     }
 
-    static MotoServer start() throws IOException, InterruptedException {
+    public static MotoServer start() throws IOException, InterruptedException {
         Path executable = locate();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -55,12 +55,12 @@ final class MotoServer implements Closeable {
         throw new IllegalStateException("moto_server did not listen on 127.0.0.1:" + port + " within 60 s: " + Files.readString(log));
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
     /** The s3a settings for a loopback S3 server. */
-    Map<String, String> s3aConf() {
+    public Map<String, String> s3aConf() {
         return Map.of(
                 "fs.s3a.endpoint", endpoint(),
                 "fs.s3a.path.style.access", "true",

@@ -3,25 +3,21 @@ package dev.imgsearch.serve;
 import static dev.imgsearch.serve.Errors.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.imgsearch.record.RecordIds;
+import dev.imgsearch.source.MotoServer;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +29,7 @@ class S3ImageTest {
     @TempDir
     static Path temp;
 
-    private static Process moto;
+    private static MotoServer moto;
     private static LuceneVectorStore store;
     private static SearchServer server;
     private static byte[] image;
@@ -41,12 +37,8 @@ class S3ImageTest {
     @BeforeAll
     static void start() throws Exception {
         ServeFixture fixture = ServeFixture.get();
-        int port = freePort();
-        moto = new ProcessBuilder(motoServer().toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(temp.resolve("moto.log").toFile()).start();
-        awaitListening(port);
-        String endpoint = "http://127.0.0.1:" + port;
-        Http s3 = new Http(port);
+        moto = MotoServer.start();
+        Http s3 = new Http(Integer.parseInt(moto.endpoint().substring(moto.endpoint().lastIndexOf(':') + 1)));
         image = Files.readAllBytes(fixture.images.get(fixture.idOf("cake")));
         assertEquals(200, s3.send(s3.request("/photos").PUT(HttpRequest.BodyPublishers.noBody()).build()).statusCode());
         assertEquals(200, s3.send(s3.request("/photos/2024/cake.jpg")
@@ -58,19 +50,13 @@ class S3ImageTest {
         store.upsert(List.of(
                 record("in-s3", "s3a://photos/2024/cake.jpg", RecordIds.sha256Hex(image), vector),
                 record("gone", "s3a://photos/2024/missing.jpg", RecordIds.sha256Hex(new byte[0]), vector)));
-        server = fixture.start(ServerConfig.local(List.of()).withHadoopConf(Map.of(
-                "fs.s3a.endpoint", endpoint,
-                "fs.s3a.path.style.access", "true",
-                "fs.s3a.connection.ssl.enabled", "false",
-                "fs.s3a.endpoint.region", "us-east-1",
-                "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-                "fs.s3a.access.key", "test",
-                "fs.s3a.secret.key", "test",
-                "fs.s3a.attempts.maximum", "1")), store);
+        Map<String, String> s3a = new HashMap<>(moto.s3aConf());
+        s3a.put("fs.s3a.attempts.maximum", "1");
+        server = fixture.start(ServerConfig.local(List.of()).withHadoopConf(s3a), store);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws IOException {
         if (server != null) {
             server.stop();
         }
@@ -78,8 +64,7 @@ class S3ImageTest {
             store.close();
         }
         if (moto != null) {
-            moto.destroy();
-            moto.waitFor(10, TimeUnit.SECONDS);
+            moto.close();
         }
     }
 
@@ -98,39 +83,5 @@ class S3ImageTest {
 
     private static VectorRecord record(String id, String uri, String sha256, float[] vector) {
         return new VectorRecord(id, vector, Map.of(MetadataSchema.URI, uri, MetadataSchema.SHA256, sha256));
-    }
-
-    private static Path motoServer() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "moto_server");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        fail("moto_server is not on PATH: the s3a image test needs a real S3 API server on loopback"
-                + " (install it with: pip install 'moto[server]')");
-        throw new AssertionError("unreachable");
-    }
-
-    private static void awaitListening(int port) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!moto.isAlive()) {
-                fail("moto_server exited with " + moto.exitValue() + ": " + Files.readString(temp.resolve("moto.log")));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        fail("moto_server did not listen on 127.0.0.1:" + port + " within 60 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

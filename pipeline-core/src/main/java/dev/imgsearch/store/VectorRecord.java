@@ -3,8 +3,10 @@ package dev.imgsearch.store;
 import dev.imgsearch.record.EmbeddingRecord;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -52,6 +54,19 @@ public record VectorRecord(String id, float[] vector, Map<String, Object> metada
             }
         });
         return new VectorRecord(embedding.id(), embedding.embedding(), metadata);
+    }
+
+    /**
+     * The batch as a store applies it: one record per id, the last one given, in the order the ids last appeared
+     * (the contract of {@link VectorStore#upsert}).
+     */
+    public static Collection<VectorRecord> lastPerId(List<VectorRecord> batch) {
+        Map<String, VectorRecord> lastById = new LinkedHashMap<>();
+        for (VectorRecord record : batch) {
+            lastById.remove(record.id());
+            lastById.put(record.id(), record);
+        }
+        return lastById.values();
     }
 
     @Override

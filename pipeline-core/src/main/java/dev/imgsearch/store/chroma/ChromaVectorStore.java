@@ -116,16 +116,12 @@ public final class ChromaVectorStore implements VectorStore {
         if (records.isEmpty()) {
             return;
         }
-        Map<String, VectorRecord> lastById = new LinkedHashMap<>();
-        for (VectorRecord record : records) {
-            lastById.remove(record.id());
-            lastById.put(record.id(), record);
-        }
+        Collection<VectorRecord> toWrite = VectorRecord.lastPerId(records);
         int known = knownDimension();
         int storeDimension = known == 0 ? records.get(0).vector().length : known;
         List<Batch> batches = new ArrayList<>();
         Batch batch = new Batch();
-        for (VectorRecord record : lastById.values()) {
+        for (VectorRecord record : toWrite) {
             String what = "record '" + record.id() + "'";
             Vectors.requireDimension(storeDimension, record.vector(), what);
             float[] unit = Vectors.normalized(record.vector(), what);

@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,11 +177,7 @@ public final class LuceneVectorStore implements VectorStore {
         if (records.isEmpty()) {
             return;
         }
-        Map<String, VectorRecord> lastById = new LinkedHashMap<>();
-        for (VectorRecord record : records) {
-            lastById.remove(record.id());
-            lastById.put(record.id(), record);
-        }
+        Collection<VectorRecord> batch = VectorRecord.lastPerId(records);
         writeLock.lock();
         try {
             ensureOpen();
@@ -192,8 +187,8 @@ public final class LuceneVectorStore implements VectorStore {
                 throw new IllegalArgumentException("Lucene " + settings.kind().id() + " indexes hold at most "
                         + maxDimension + " dimensions, got " + storeDimension);
             }
-            List<Document> docs = new ArrayList<>(lastById.size());
-            for (VectorRecord record : lastById.values()) {
+            List<Document> docs = new ArrayList<>(batch.size());
+            for (VectorRecord record : batch) {
                 String what = "record '" + record.id() + "'";
                 Vectors.requireDimension(storeDimension, record.vector(), what);
                 docs.add(LuceneDocuments.toDocument(record.id(), Vectors.normalized(record.vector(), what),

@@ -20,9 +20,11 @@ final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
     private final ObjectMapper mapper;
+    private final ClientAddress clients;
 
-    AccessLog(ObjectMapper mapper) {
+    AccessLog(ObjectMapper mapper, ClientAddress clients) {
         this.mapper = mapper;
+        this.clients = clients;
     }
 
     void log(Context ctx, String route, float millis) {
@@ -32,7 +34,7 @@ final class AccessLog {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());
         line.put("request_id", ctx.attribute(Guards.REQUEST_ID));
-        line.put("client", ctx.req().getRemoteAddr());
+        line.put("client", clients.of(ctx));
         line.put("method", ctx.method().name());
         line.put("path", ctx.path());
         line.put("route", route);

@@ -24,13 +24,15 @@ final class Guards {
     private final double rate;
     private final byte[] keyDigest;
     private final ServerMetrics metrics;
+    private final ClientAddress clients;
 
-    Guards(ServerConfig config, RateLimiter limiter, ServerMetrics metrics) {
+    Guards(ServerConfig config, RateLimiter limiter, ServerMetrics metrics, ClientAddress clients) {
         this.maxBodyBytes = config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES;
         this.limiter = limiter;
         this.rate = config.rateLimit();
         this.keyDigest = config.apiKey() == null ? null : sha256(config.apiKey());
         this.metrics = metrics;
+        this.clients = clients;
     }
 
     /** Every request: an id to correlate logs, headers that keep browsers strict, and the overall body cap. */
@@ -54,7 +56,7 @@ final class Guards {
             return;
         }
         if (limiter != null) {
-            long retryAfter = limiter.acquire(ctx.req().getRemoteAddr());
+            long retryAfter = limiter.acquire(clients.of(ctx));
             if (retryAfter > 0) {
                 metrics.rateLimited();
                 ctx.header(Header.RETRY_AFTER, Long.toString(retryAfter));

@@ -56,9 +56,10 @@ public final class SearchServer implements AutoCloseable {
         ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
+        ClientAddress clients = new ClientAddress(config.trustedProxies());
         Guards guards = new Guards(config,
-                config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics);
-        AccessLog accessLog = new AccessLog(mapper);
+                config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);
+        AccessLog accessLog = new AccessLog(mapper, clients);
         byte[] openApi = resource("/openapi.json");
 
         app = Javalin.create(javalin -> configure(javalin, accessLog));

@@ -8,8 +8,10 @@ import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +73,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Requests per second per client address on the API, as a token bucket; 0: no limit.")
     double rateLimit;
 
+    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS",
+            description = {"Address of a reverse proxy or load balancer in front of the server (repeatable): for its "
+                + "requests the client is taken from X-Forwarded-For, so the rate limit and the access log see "
+                + "real clients. From any other address the header is ignored, so clients cannot spoof it."})
+    Set<String> trustedProxies = new LinkedHashSet<>();
+
     @Option(names = "--max-upload-bytes", defaultValue = "" + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, paramLabel = "BYTES",
             description = "Largest image upload accepted (default: ${DEFAULT-VALUE}).")
     long maxUploadBytes;
@@ -88,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf);
+                    hadoopConf, trustedProxies);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

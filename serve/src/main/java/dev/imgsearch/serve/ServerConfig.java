@@ -4,6 +4,7 @@ import dev.imgsearch.store.SearchRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How the search service runs.
@@ -18,10 +19,12 @@ import java.util.Map;
  * @param maxK           most results a single page may ask for
  * @param hadoopConf     Hadoop settings for reading {@code s3a:} images (e.g. {@code fs.s3a.endpoint}), over the
  *                       defaults and any core-site.xml on the class path
+ * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
+ *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
-        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf) {
+        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -32,6 +35,7 @@ public record ServerConfig(
         imageRoots = List.copyOf(imageRoots);
         corsOrigins = List.copyOf(corsOrigins);
         hadoopConf = Map.copyOf(hadoopConf);
+        trustedProxies = Set.copyOf(trustedProxies);
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -54,31 +58,44 @@ public record ServerConfig(
 
     /** Loopback on a free port, no key, no CORS, no rate limit, default limits: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
-        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_K,
-                Map.of());
+        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES,
+                DEFAULT_MAX_K,
+                Map.of(), Set.of());
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK, hadoopConf);
+        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                hadoopConf, trustedProxies);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
-        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf);
+        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf,
+                trustedProxies);
     }
 
     public ServerConfig withRateLimit(double perSecond) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK, hadoopConf);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK,
+                hadoopConf, trustedProxies);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf,
+                trustedProxies);
+    }
+
+    public ServerConfig withTrustedProxies(Set<String> proxies) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                hadoopConf,
+                proxies);
     }
 
     public ServerConfig withHadoopConf(Map<String, String> conf) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf,
+                trustedProxies);
     }
 
     public ServerConfig withMaxK(int k) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k, hadoopConf);
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k,
+                hadoopConf, trustedProxies);
     }
 }

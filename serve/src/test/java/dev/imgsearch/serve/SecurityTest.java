@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The bearer key, CORS and the per-client rate limit, each on a server configured for it. */
@@ -95,6 +96,31 @@ class SecurityTest {
             small.stop();
             roomy.stop();
         }
+    }
+
+    @Test
+    void behindATrustedProxyTheForwardedClientHasTheBucketAndSpoofingElsewhereIsIgnored() {
+        SearchServer proxied = fixture.start(fixture.config().withRateLimit(1).withTrustedProxies(Set.of("127.0.0.1")));
+        SearchServer direct = fixture.start(fixture.config().withRateLimit(1));
+        try {
+            Http viaProxy = new Http(proxied.port());
+            assertEquals(200, forwardedFor(viaProxy, "203.0.113.7").statusCode());
+            assertEquals(429, forwardedFor(viaProxy, "203.0.113.7").statusCode(), "that client's bucket is empty");
+            assertEquals(200, forwardedFor(viaProxy, "198.51.100.1, 203.0.113.8").statusCode(),
+                    "the nearest untrusted hop is the client, with its own bucket");
+
+            Http spoofing = new Http(direct.port());
+            assertEquals(200, forwardedFor(spoofing, "203.0.113.7").statusCode());
+            assertEquals(429, forwardedFor(spoofing, "203.0.113.9").statusCode(),
+                    "an untrusted peer cannot pick a new address with the header");
+        } finally {
+            proxied.stop();
+            direct.stop();
+        }
+    }
+
+    private static HttpResponse<byte[]> forwardedFor(Http http, String header) {
+        return http.get("/api/stats", "X-Forwarded-For", header);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.imgsearch.jobs;
 
 import java.time.Duration;
+import org.apache.spark.ExceptionFailure;
+import org.apache.spark.TaskEndReason;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
@@ -27,7 +29,8 @@ final class ShardProgress extends SparkListener {
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         if (!taskEnd.taskInfo().successful()) {
-            LOG.warn("a shard task failed ({}); Spark retries it", taskEnd.reason());
+            LOG.warn("a shard task failed (attempt {}): {}", taskEnd.taskInfo().attemptNumber() + 1,
+                    oneLine(taskEnd.reason()));
             return;
         }
         finished++;
@@ -37,6 +40,12 @@ final class ShardProgress extends SparkListener {
         long etaSeconds = rate > 0 ? Math.round(Math.max(0, images - done) / rate) : 0;
         LOG.info("progress: {}/{} shards, {}/{} images, {} images/s, ETA {}", finished, shards, done, images,
                 String.format("%.1f", rate), format(Duration.ofSeconds(etaSeconds)));
+    }
+
+    private static String oneLine(TaskEndReason reason) {
+        String text = reason instanceof ExceptionFailure failure
+                ? failure.className() + ": " + failure.description() : reason.toString();
+        return text == null ? "unknown reason" : text.lines().findFirst().orElse("").strip();
     }
 
     private static String format(Duration d) {

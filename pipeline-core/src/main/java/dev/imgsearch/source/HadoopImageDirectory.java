@@ -10,10 +10,8 @@ import org.apache.hadoop.fs.RemoteIterator;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Image files under a prefix of a Hadoop file system ({@code s3a://bucket/prefix} and the like), listed recursively,
@@ -68,26 +66,7 @@ final class HadoopImageDirectory implements ImageSource {
             throw new IllegalArgumentException("shard " + shard.id() + " is not a file-list shard of " + root);
         }
         FileSystem fs = HadoopFiles.fileSystem(root, options);
-        Iterator<FileListShard.Entry> entries = files.files().iterator();
-        return new CloseableIterator<>() {
-            @Override
-            public boolean hasNext() {
-                return entries.hasNext();
-            }
-
-            @Override
-            public SourceItem next() {
-                if (!entries.hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return read(fs, entries.next());
-            }
-
-            @Override
-            public void close() throws IOException {
-                fs.close();
-            }
-        };
+        return CloseableIterator.mapping(files.files().iterator(), entry -> read(fs, entry), fs);
     }
 
     private SourceItem read(FileSystem fs, FileListShard.Entry entry) {

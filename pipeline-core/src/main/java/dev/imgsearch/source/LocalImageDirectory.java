@@ -13,10 +13,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Image files under a local folder (or one image file), found recursively. Symbolic links are followed, except into
@@ -77,26 +75,8 @@ final class LocalImageDirectory implements ImageSource {
         if (!(shard instanceof FileListShard files)) {
             throw new IllegalArgumentException("shard " + shard.id() + " is not a file-list shard of " + root);
         }
-        Iterator<FileListShard.Entry> entries = files.files().iterator();
-        return new CloseableIterator<>() {
-            @Override
-            public boolean hasNext() {
-                return entries.hasNext();
-            }
-
-            @Override
-            public SourceItem next() {
-                if (!entries.hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return read(entries.next());
-            }
-
-            @Override
-            public void close() {
-                // files are opened and closed one at a time in read()
-            }
-        };
+        // Files are opened and closed one at a time in read(): nothing to release at the end.
+        return CloseableIterator.mapping(files.files().iterator(), this::read, () -> { });
     }
 
     private SourceItem read(FileListShard.Entry entry) {

@@ -124,10 +124,7 @@ final class PillowResampler {
         boolean vertical = outHeight != height;
         Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
-        int lastRow = vertical
-                ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
-                : window.y + window.height;
-        int tempRows = lastRow - firstRow;
+        int tempRows = sourceRowsEnd(cy, window) - firstRow;
         int rowStride = window.width * bands;
 
         byte[] temp = new byte[tempRows * rowStride];
@@ -239,16 +236,19 @@ final class PillowResampler {
         }
     }
 
+    /** One past the last source row the window's output rows read: the horizontal pass resizes only rows before it. */
+    private static int sourceRowsEnd(Coefficients cy, Window window) {
+        int last = window.y + window.height - 1;
+        return cy == null ? last + 1 : cy.min(last) + cy.count(last);
+    }
+
     /** Bicubic resize of 32-bit integer samples (mode I): double accumulation, ROUND_UP to int after each pass. */
     static int[] bicubic32(int[] src, int width, int height, int outWidth, int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
         Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
-        int lastRow = vertical
-                ? cy.min(window.y + window.height - 1) + cy.count(window.y + window.height - 1)
-                : window.y + window.height;
-        int tempRows = lastRow - firstRow;
+        int tempRows = sourceRowsEnd(cy, window) - firstRow;
         int tw = window.width;
 
         int[] temp = new int[tempRows * tw];

@@ -3,17 +3,10 @@
 # the tiny test model and with a ViT-B/32-sized random-weight model (made by tools/clip_model.py; needs Debian's
 # python3-torch). Usage: bench/serve.sh [VECTORS] [CLIENTS] [SECONDS]   (default 100000 8 20)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vectors=${1:-100000}
 clients=${2:-8}
 seconds=${3:-20}
-work="$(mktemp -d)"
-chroma_pid=""
-cleanup() {
-  if [[ -n "$chroma_pid" ]]; then kill -9 "$chroma_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/chroma.sh"
 cd "$root"
 
 mvn -o -q -pl pipeline-core,serve -am test-compile
@@ -26,19 +19,12 @@ if [[ ! -f "$vitb32/model.pt" ]]; then
     --vision-width 768 --vision-layers 12 --vision-heads 12
 fi
 
-bin="${IMGSEARCH_CHROMA_BIN:-$root/.ci/chroma/node_modules/.bin/chroma}"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$bin" run --path "$work/chroma" --host 127.0.0.1 --port "$port" >"$work/chroma.log" 2>&1 &
-chroma_pid=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$port/api/v2/heartbeat" >/dev/null && break
-  sleep 0.1
-done
+start_chroma
 
 for model in pipeline-core/src/test/resources/tiny-clip "$vitb32"; do
   name=$(basename "$model")
   echo "== model $name"
   java -Xmx6g -cp "$classpath" dev.imgsearch.serve.bench.ServeBench --model="$model" --vectors="$vectors" \
     --clients="$clients" --seconds="$seconds" \
-    --store="lucene:$work/lucene-$name" --store="chroma:http://127.0.0.1:$port/bench-$name" 2>/dev/null
+    --store="lucene:$work/lucene-$name" --store="chroma:$chroma_url/bench-$name" 2>/dev/null
 done

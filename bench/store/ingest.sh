@@ -5,17 +5,10 @@
 # Usage: bench/store/ingest.sh [N] [DIM] [MASTER]    (default 100000 512 local[2]; needs mvn -DskipTests package and
 # bash .ci/chroma/install.sh first)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 n=${1:-100000}
 dim=${2:-512}
 master=${3:-local[2]}
-work="$(mktemp -d)"
-chroma_pid=""
-cleanup() {
-  if [[ -n "$chroma_pid" ]]; then kill -9 "$chroma_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../chroma.sh"
 cd "$root"
 
 mvn -o -q -pl pipeline-core dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null
@@ -23,18 +16,10 @@ java -cp "pipeline-core/target/classes:$(cat "$work/classpath")" bench/store/Mak
   "$work/data" 2>/dev/null
 echo "data: $n x $dim clustered unit vectors in $(ls "$work/data/embeddings" | wc -l) Parquet files"
 
-bin="${IMGSEARCH_CHROMA_BIN:-$root/.ci/chroma/node_modules/.bin/chroma}"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$bin" run --path "$work/chroma" --host 127.0.0.1 --port "$port" >"$work/chroma.log" 2>&1 &
-chroma_pid=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$port/api/v2/heartbeat" >/dev/null && break
-  sleep 0.1
-done
-echo "chroma: $("$bin" --version) on port $port"
+start_chroma
 
 echo "== Chroma, official JavaScript client"
-node bench/store/ingest-js.mjs "$work/data" "$port" js-client "$dim"
+node bench/store/ingest-js.mjs "$work/data" "${chroma_url##*:}" js-client "$dim"
 
 timed() {
   local start end
@@ -44,11 +29,11 @@ timed() {
   python3 -c "import sys; s, e, n = map(float, sys.argv[1:]); print(f'wall {e - s:.1f} s, {n / (e - s):.0f} vectors/s including JVM and Spark start')" "$start" "$end" "$n"
 }
 echo "== Chroma, imgsearch build ($master)"
-timed bin/imgsearch build --embeddings "$work/data" --store "chroma:http://127.0.0.1:$port/build-job" --master "$master"
+timed bin/imgsearch build --embeddings "$work/data" --store "chroma:$chroma_url/build-job" --master "$master"
 echo "== Lucene HNSW, imgsearch build ($master)"
 timed bin/imgsearch build --embeddings "$work/data" --store "lucene:$work/lucene" --master "$master"
 
-for store in "chroma:http://127.0.0.1:$port/build-job" "lucene:$work/lucene"; do
+for store in "chroma:$chroma_url/build-job" "lucene:$work/lucene"; do
   echo "== validate $store"
   bin/imgsearch validate --store "$store" --embeddings "$work/data" --sample 200 -k 10 \
     --min-recall 0 --min-self-retrieval 0

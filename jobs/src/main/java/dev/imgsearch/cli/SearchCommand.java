@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.common.OneLine;
 import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
@@ -87,7 +88,7 @@ final class SearchCommand implements Callable<Integer> {
                 try {
                     print(out(), run(opened, parse(line.strip()), request));
                 } catch (RuntimeException e) {
-                    out().println("error: " + Errors.oneLine(e));
+                    out().println("error: " + OneLine.of(e));
                 }
             }
         }

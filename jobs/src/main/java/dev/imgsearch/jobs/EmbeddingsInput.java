@@ -1,5 +1,6 @@
 package dev.imgsearch.jobs;
 
+import dev.imgsearch.common.OneLine;
 import dev.imgsearch.record.EmbeddingRecord;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -32,8 +33,7 @@ final class EmbeddingsInput {
             rows = spark.read().parquet(path);
         } catch (Exception e) {
             // Spark's AnalysisException (a checked exception Scala does not declare): missing path, no Parquet.
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IllegalArgumentException("no embeddings at " + location + ": " + reason, e);
+            throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
         }
         List<String> columns = List.of(rows.columns());
         for (String column : REQUIRED) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.jobs;
 
+import dev.imgsearch.common.OneLine;
 import java.time.Duration;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.TaskEndReason;
@@ -45,7 +46,7 @@ final class ShardProgress extends SparkListener {
     private static String oneLine(TaskEndReason reason) {
         String text = reason instanceof ExceptionFailure failure
                 ? failure.className() + ": " + failure.description() : reason.toString();
-        return text == null ? "unknown reason" : text.lines().findFirst().orElse("").strip();
+        return text == null ? "unknown reason" : OneLine.of(text);
     }
 
     private static String format(Duration d) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.embed;
 
+import dev.imgsearch.common.OneLine;
 import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
 import dev.imgsearch.decode.ImageDecoder;
@@ -62,7 +63,7 @@ public final class ShardEmbedder {
                 failed++;
                 continue;
             } catch (RuntimeException e) {
-                errors.write(new FailedImage(id, item.uri(), "preprocess", oneLine(e)));
+                errors.write(new FailedImage(id, item.uri(), "preprocess", OneLine.of(e)));
                 failed++;
                 continue;
             }
@@ -95,11 +96,6 @@ public final class ShardEmbedder {
     private void write(Prepared p, float[] vector, RecordParquetWriter embeddings) throws IOException {
         embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(),
                 RecordIds.sha256Hex(p.item().bytes()), model.descriptor().name(), vector, p.item().caption()));
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s+", " ").trim();
     }
 
     /** Rows written to each output. */

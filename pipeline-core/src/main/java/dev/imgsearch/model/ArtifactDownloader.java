@@ -1,5 +1,6 @@
 package dev.imgsearch.model;
 
+import dev.imgsearch.common.OneLine;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -113,11 +114,8 @@ final class ArtifactDownloader {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return "host not found";
             }
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return ModelDescriptor.firstLine(t.getMessage());
-            }
         }
-        return e.getClass().getSimpleName();
+        return OneLine.of(e);
     }
 
     private static void checkServerDigest(URI uri, HttpHeaders headers, Path file, String sha256) throws IOException {

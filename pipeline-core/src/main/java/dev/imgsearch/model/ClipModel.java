@@ -14,6 +14,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
+import dev.imgsearch.common.OneLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ public final class ClipModel implements AutoCloseable {
             tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId());
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot load tokenizer " + tokenizerFile + ": "
-                    + ModelDescriptor.firstLine(e.getMessage()), e);
+                    + OneLine.of(e), e);
         }
         Model model = Model.newInstance(descriptor.name(), target, ENGINE);
         try {
@@ -92,7 +93,7 @@ public final class ClipModel implements AutoCloseable {
             model.close();
             tokenizer.close();
             throw new IOException("cannot load " + modelFile + " on " + target + ": "
-                    + ModelDescriptor.firstLine(e.getMessage()), e);
+                    + OneLine.of(e), e);
         }
         return new ClipModel(descriptor, model, tokenizer, target);
     }
@@ -194,7 +195,7 @@ public final class ClipModel implements AutoCloseable {
                     return normalisedRows(result.toTensor((PtNDManager) scope), rows);
                 } catch (EngineException e) {
                     throw new IllegalStateException(descriptor.name() + "." + method + " failed: "
-                            + ModelDescriptor.firstLine(e.getMessage()), e);
+                            + OneLine.of(e), e);
                 } finally {
                     for (IValue argument : arguments) {
                         argument.close();

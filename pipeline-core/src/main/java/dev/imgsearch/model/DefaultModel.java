@@ -3,6 +3,7 @@ package dev.imgsearch.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.imgsearch.common.OneLine;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -102,7 +103,7 @@ public final class DefaultModel {
         try {
             json = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IOException(from + " is not a tokenizer.json: " + ModelDescriptor.firstLine(e.getMessage()), e);
+            throw new IOException(from + " is not a tokenizer.json: " + OneLine.of(e), e);
         }
         Set<String> specials = new HashSet<>();
         json.path("added_tokens").forEach(t -> specials.add(t.path("content").asText()));

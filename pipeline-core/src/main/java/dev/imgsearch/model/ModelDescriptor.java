@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import dev.imgsearch.common.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,7 +89,7 @@ public record ModelDescriptor(
         try {
             return JSON.readValue(file.toFile(), ModelDescriptor.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("cannot read " + file + ": " + firstLine(e.getMessage()), e);
+            throw new IOException("cannot read " + file + ": " + OneLine.of(e), e);
         }
     }
 
@@ -116,13 +117,5 @@ public record ModelDescriptor(
                 + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ", contextLength="
                 + contextLength + ", padId=" + padId + ", modelFile=" + modelFile + ", tokenizerFile="
                 + tokenizerFile + ", cpuOnly=" + cpuOnly + "]";
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.model;
 
+import dev.imgsearch.common.OneLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class Zips {
                 }
             }
         } catch (ZipException e) {
-            throw new IOException(zip + " is not a readable zip: " + ModelDescriptor.firstLine(e.getMessage()), e);
+            throw new IOException(zip + " is not a readable zip: " + OneLine.of(e), e);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.imgsearch.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.imgsearch.http.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,9 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +22,7 @@ import java.util.regex.Pattern;
  * {@code /api/datasets/{repo}/revision/{rev}}, {@code /api/datasets/{repo}/tree/{rev}/{path}} and
  * {@code /datasets/{repo}/resolve/{rev}/{path}}.
  * Redirects are followed by hand so that the token never leaves the Hub's origin (resolve URLs redirect to a CDN)
- * and range headers survive the hop. 429 (honouring {@code Retry-After}), 5xx and connection failures are retried
- * a bounded number of times.
+ * and range headers survive the hop. Failures are retried per the {@link RetryPolicy}.
  */
 final class HubClient {
 
@@ -38,24 +34,21 @@ final class HubClient {
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final int MAX_REDIRECTS = 10;
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final URI endpoint;
     private final String token;
     private final String dataset;
-    private final int maxAttempts;
-    private final Duration firstBackoff;
+    private final RetryPolicy retry;
 
     HubClient(String endpoint, String token, String dataset) {
-        this(endpoint, token, dataset, 6, Duration.ofSeconds(1));
+        this(endpoint, token, dataset, RetryPolicy.DEFAULT);
     }
 
-    HubClient(String endpoint, String token, String dataset, int maxAttempts, Duration firstBackoff) {
+    HubClient(String endpoint, String token, String dataset, RetryPolicy retry) {
         this.endpoint = URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/");
         this.token = token;
         this.dataset = Objects.requireNonNull(dataset, "dataset");
-        this.maxAttempts = maxAttempts;
-        this.firstBackoff = firstBackoff;
+        this.retry = Objects.requireNonNull(retry, "retry");
     }
 
     /** The commit a branch, tag or commit id currently points at. */
@@ -133,36 +126,22 @@ final class HubClient {
     }
 
     private HttpResponse<byte[]> send(URI url, String range) throws IOException {
-        HttpResponse<byte[]> lastResponse = null;
-        IOException lastFailure = null;
-        Duration backoff = firstBackoff;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            Duration wait = backoff;
-            try {
-                lastResponse = followRedirects(url, range);
-                lastFailure = null;
-            } catch (IOException e) {
-                lastResponse = null;
-                lastFailure = e;
-            }
-            if (lastResponse != null) {
-                int status = lastResponse.statusCode();
-                if (status != 429 && status < 500) {
-                    return requireSuccess(lastResponse, url);
-                }
-                wait = retryAfter(lastResponse).orElse(backoff);
-            }
-            if (attempt < maxAttempts) {
-                sleep(wait);
-                backoff = backoff.multipliedBy(2);
-            }
-        }
-        if (lastFailure != null) {
+        HttpResponse<byte[]> response;
+        try {
+            response = retry.send(() -> followRedirects(url, range));
+        } catch (RetryPolicy.RetriesExhaustedException e) {
             throw new IOException("Hugging Face dataset " + dataset + ": " + withoutQuery(url) + " failed after "
-                    + maxAttempts + " attempts: " + lastFailure, lastFailure);
+                    + e.attempts() + " attempts: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + withoutQuery(url), e);
         }
-        throw new IOException("Hugging Face dataset " + dataset + ": HTTP " + lastResponse.statusCode() + " from "
-                + withoutQuery(lastResponse.uri()) + " after " + maxAttempts + " attempts" + hubMessage(lastResponse));
+        if (RetryPolicy.isRetryable(response.statusCode())) {
+            throw new IOException("Hugging Face dataset " + dataset + ": HTTP " + response.statusCode() + " from "
+                    + withoutQuery(response.uri()) + " after " + retry.maxAttempts() + " attempts"
+                    + hubMessage(response));
+        }
+        return requireSuccess(response, url);
     }
 
     private HttpResponse<byte[]> followRedirects(URI url, String range) throws IOException {
@@ -217,37 +196,6 @@ final class HubClient {
         return response.headers().firstValue("X-Error-Message")
                 .map(m -> " (Hub says: " + m.replaceAll("\\s+", " ") + ")")
                 .orElse("");
-    }
-
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After").map(String::trim);
-        if (header.isEmpty()) {
-            return Optional.empty();
-        }
-        Duration wait;
-        if (header.get().matches("\\d+")) {
-            wait = Duration.ofSeconds(Long.parseLong(header.get()));
-        } else {
-            try {
-                wait = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(header.get(), DateTimeFormatter.RFC_1123_DATE_TIME));
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
-        }
-        if (wait.isNegative()) {
-            return Optional.of(Duration.ZERO);
-        }
-        return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
-    }
-
-    private static void sleep(Duration wait) throws IOException {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to retry", e);
-        }
     }
 
     private static boolean sameOrigin(URI a, URI b) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.http.RetryPolicy;
 import dev.imgsearch.source.ParquetFixtures.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,7 +165,8 @@ class HubSourceTest {
     @Test
     void retriesAreBounded() {
         hub.fail("/api/", 500, null, 10);
-        HubClient client = new HubClient(hub.endpoint(), null, "acme/pets", 3, Duration.ofMillis(10));
+        HubClient client = new HubClient(hub.endpoint(), null, "acme/pets",
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(10)));
         IOException e = assertThrows(IOException.class, () -> client.resolveCommit("main"));
         assertEquals("Hugging Face dataset acme/pets: HTTP 500 from " + hub.endpoint()
                 + "/api/datasets/acme/pets/revision/main after 3 attempts", e.getMessage());
@@ -177,7 +179,8 @@ class HubSourceTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        HubClient client = new HubClient("http://127.0.0.1:" + closedPort, null, "acme/pets", 2, Duration.ofMillis(10));
+        HubClient client = new HubClient("http://127.0.0.1:" + closedPort, null, "acme/pets",
+                new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(10)));
         IOException e = assertThrows(IOException.class, () -> client.resolveCommit("main"));
         assertTrue(e.getMessage().startsWith("Hugging Face dataset acme/pets: http://127.0.0.1:" + closedPort
                 + "/api/datasets/acme/pets/revision/main failed after 2 attempts: java.net.ConnectException"), e.getMessage());

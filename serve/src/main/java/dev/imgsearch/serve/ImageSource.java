@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.common.OneLine;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ final class ImageSource {
                         + "' cannot be served (supported: file under --image-root, s3a, http, https)");
             };
         } catch (IOException e) {
-            throw new ApiException(502, "could not read the image source: " + oneLine(e));
+            throw new ApiException(502, "could not read the image source: " + OneLine.of(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "interrupted while reading the image source");
@@ -106,10 +107,5 @@ final class ImageSource {
         } catch (URISyntaxException e) {
             throw ApiException.notFound("the image source of this record is not a valid URI");
         }
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.lines().findFirst().orElse("").strip();
     }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.common.OneLine;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.StoreException;
 import dev.imgsearch.store.VectorRecord;
@@ -60,7 +61,7 @@ final class Searcher {
             return metrics.store(operation, call);
         } catch (StoreException e) {
             // Store messages name hosts, internal paths and exception types: the log gets them, the client does not.
-            LOG.warn("vector store {} failed: {}", operation, firstLine(e.getMessage()));
+            LOG.warn("vector store {} failed: {}", operation, OneLine.of(e));
             throw new ApiException(503, "the vector store is unavailable; try again shortly");
         }
     }
@@ -69,9 +70,5 @@ final class Searcher {
         int from = Math.min(params.offset(), hits.size());
         int to = Math.min(params.offset() + params.k(), hits.size());
         return new Page(List.copyOf(hits.subList(from, to)), hits.size() > params.offset() + params.k());
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.lines().findFirst().orElse("").strip();
     }
 }

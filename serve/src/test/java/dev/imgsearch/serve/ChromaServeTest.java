@@ -9,7 +9,7 @@ import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.chroma.ChromaServer;
 import dev.imgsearch.store.chroma.ChromaStoreOptions;
 import dev.imgsearch.store.chroma.ChromaVectorStore;
-import dev.imgsearch.store.chroma.client.RetryPolicy;
+import dev.imgsearch.http.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.imgsearch.store.chroma;
 
 import dev.imgsearch.store.MetadataSchema;
-import dev.imgsearch.store.chroma.client.RetryPolicy;
+import dev.imgsearch.http.RetryPolicy;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.imgsearch.store.lucene;
 
+import dev.imgsearch.common.OneLine;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.SearchHit;
@@ -314,7 +315,7 @@ public final class LuceneVectorStore implements VectorStore {
             }
             directory.close();
         } catch (IOException e) {
-            throw new StoreException("closing Lucene index at " + path + " failed: " + oneLine(e), e);
+            throw new StoreException("closing Lucene index at " + path + " failed: " + OneLine.of(e), e);
         } finally {
             writeLock.unlock();
         }
@@ -333,17 +334,17 @@ public final class LuceneVectorStore implements VectorStore {
         } catch (AlreadyClosedException e) {
             throw new IllegalStateException("Lucene store at " + path + " is closed");
         } catch (IOException e) {
-            throw new StoreException("opening a reader of Lucene index at " + path + " failed: " + oneLine(e), e);
+            throw new StoreException("opening a reader of Lucene index at " + path + " failed: " + OneLine.of(e), e);
         }
         try {
             return work.run(searcher);
         } catch (IOException e) {
-            throw new StoreException("reading Lucene index at " + path + " failed: " + oneLine(e), e);
+            throw new StoreException("reading Lucene index at " + path + " failed: " + OneLine.of(e), e);
         } finally {
             try {
                 searchers.release(searcher);
             } catch (IOException e) {
-                throw new StoreException("releasing a reader of Lucene index at " + path + " failed: " + oneLine(e), e);
+                throw new StoreException("releasing a reader of Lucene index at " + path + " failed: " + OneLine.of(e), e);
             }
         }
     }
@@ -364,12 +365,12 @@ public final class LuceneVectorStore implements VectorStore {
         } catch (IOException | RuntimeException e) {
             abandon();
             throw new StoreException(action + " on Lucene index at " + path + " failed, the store is closed and its last "
-                    + "commit kept: " + oneLine(e), e);
+                    + "commit kept: " + OneLine.of(e), e);
         }
         try {
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
-            throw new StoreException("refreshing readers of Lucene index at " + path + " failed: " + oneLine(e), e);
+            throw new StoreException("refreshing readers of Lucene index at " + path + " failed: " + OneLine.of(e), e);
         }
     }
 
@@ -402,7 +403,7 @@ public final class LuceneVectorStore implements VectorStore {
                 dimension = committedDimension(searchers);
             }
         } catch (IOException e) {
-            throw new StoreException("refreshing Lucene index at " + path + " failed: " + oneLine(e), e);
+            throw new StoreException("refreshing Lucene index at " + path + " failed: " + OneLine.of(e), e);
         }
     }
 
@@ -487,18 +488,13 @@ public final class LuceneVectorStore implements VectorStore {
         if (e instanceof LockObtainFailedException) {
             return new StoreException("Lucene index at " + dir + " is already open for writing elsewhere", e);
         }
-        return new StoreException("cannot open Lucene index at " + dir + ": " + oneLine(e), e);
+        return new StoreException("cannot open Lucene index at " + dir + ": " + OneLine.of(e), e);
     }
 
     private static void requirePositive(int searchCandidates) {
         if (searchCandidates < 1) {
             throw new IllegalArgumentException("search candidates must be at least 1, got " + searchCandidates);
         }
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     private static void closeQuietly(Directory directory) {

@@ -2,7 +2,7 @@ package dev.imgsearch.store.chroma;
 
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.VectorRecord;
-import dev.imgsearch.store.chroma.client.RetryPolicy;
+import dev.imgsearch.http.RetryPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,7 +8,7 @@ import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import dev.imgsearch.store.chroma.client.ChromaClient;
 import dev.imgsearch.store.chroma.client.HnswConfiguration;
-import dev.imgsearch.store.chroma.client.RetryPolicy;
+import dev.imgsearch.http.RetryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

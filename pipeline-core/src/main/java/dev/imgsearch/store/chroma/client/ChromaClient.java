@@ -3,6 +3,8 @@ package dev.imgsearch.store.chroma.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.common.OneLine;
+import dev.imgsearch.http.RetryPolicy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -168,34 +170,23 @@ public final class ChromaClient {
 
     private JsonNode send(String method, String path, Object body) {
         HttpRequest request = request(method, path, body);
-        Exception lastFailure = null;
-        for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
-            if (attempt > 1) {
-                pause(retry.backoffAfter(attempt - 1), method, path);
-            }
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                lastFailure = e;
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ChromaException(0, "interrupted during Chroma " + method + " " + path, e);
-            }
-            int status = response.statusCode();
-            if (status / 100 == 2) {
-                return parse(response.body(), method, path);
-            }
-            String failure = method + " " + path + " answered " + status + ": " + errorDetail(response.body());
-            if (status < 500 || attempt == retry.maxAttempts()) {
-                String tries = status < 500 ? "" : " (after " + attempt + " attempts)";
-                throw new ChromaException(status, "Chroma at " + server + ": " + failure + tries, null);
-            }
-            lastFailure = new IOException(failure);
+        HttpResponse<byte[]> response;
+        try {
+            response = retry.send(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChromaException(0, "interrupted during Chroma " + method + " " + path, e);
+        } catch (IOException e) {
+            throw new ChromaException(0, "Chroma at " + server + " is unreachable: " + method + " " + path + ": "
+                    + OneLine.of(e), e);
         }
-        throw new ChromaException(0, "Chroma at " + server + " is unreachable: " + method + " " + path + " failed "
-                + retry.maxAttempts() + " attempts, last with " + oneLine(lastFailure), lastFailure);
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return parse(response.body(), method, path);
+        }
+        String tries = RetryPolicy.isRetryable(status) ? " (after " + retry.maxAttempts() + " attempts)" : "";
+        throw new ChromaException(status, "Chroma at " + server + ": " + method + " " + path + " answered " + status
+                + ": " + errorDetail(response.body()) + tries, null);
     }
 
     private HttpRequest request(String method, String path, Object body) {
@@ -217,7 +208,7 @@ public final class ChromaClient {
             return json.readTree(body);
         } catch (IOException e) {
             throw new ChromaException(200, "Chroma at " + server + ": " + method + " " + path
-                    + " answered with unreadable JSON: " + oneLine(e), e);
+                    + " answered with unreadable JSON: " + OneLine.of(e), e);
         }
     }
 
@@ -233,15 +224,6 @@ public final class ChromaClient {
         }
         String line = text.replaceAll("\\s+", " ").trim();
         return line.length() > 500 ? line.substring(0, 500) + "..." : line;
-    }
-
-    private static void pause(Duration wait, String method, String path) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChromaException(0, "interrupted while retrying Chroma " + method + " " + path, e);
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -285,11 +267,4 @@ public final class ChromaClient {
         return Base64.getEncoder().encodeToString(bytes.array());
     }
 
-    private static String oneLine(Throwable e) {
-        if (e == null) {
-            return "no answer";
-        }
-        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-    }
 }

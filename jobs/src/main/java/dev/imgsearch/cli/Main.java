@@ -1,6 +1,6 @@
 package dev.imgsearch.cli;
 
-import dev.imgsearch.serve.ServeCommand;
+import dev.imgsearch.common.OneLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -63,7 +63,7 @@ public final class Main implements Runnable {
     }
 
     private static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        cmd.getErr().println("imgsearch: error: " + Errors.oneLine(e));
+        cmd.getErr().println("imgsearch: error: " + OneLine.of(e));
         if (System.getenv("IMGSEARCH_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 
 /** The one shape every error must have: the expected status, JSON {"error": "..."} with a clear message, no trace. */
-final class Errors {
+public final class Errors {
 
     private Errors() {
     }
 
-    static String assertError(HttpResponse<byte[]> response, int status, String messagePart) {
+    public static String assertError(HttpResponse<byte[]> response, int status, String messagePart) {
         return assertError(response.request().uri().toString(), response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse(""), Http.text(response), status, messagePart);
     }

@@ -12,14 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A real HTTP client on loopback for the tests, with JSON helpers. */
-final class Http {
+public final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    Http(int port) {
+    public Http(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
@@ -27,7 +27,7 @@ final class Http {
         return base + path;
     }
 
-    HttpResponse<byte[]> get(String path, String... headers) {
+    public HttpResponse<byte[]> get(String path, String... headers) {
         return send(request(path, headers).GET().build());
     }
 
@@ -91,7 +91,7 @@ final class Http {
         }
     }
 
-    static JsonNode json(HttpResponse<byte[]> response) {
+    public static JsonNode json(HttpResponse<byte[]> response) {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -100,7 +100,7 @@ final class Http {
         }
     }
 
-    static String text(HttpResponse<byte[]> response) {
+    public static String text(HttpResponse<byte[]> response) {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 

@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * What every serve test needs, built once per test JVM: the real tiny CLIP model, and a real Lucene store holding the
  * embeddings of the sample images (embedded here the way the embed job does it: decode, preprocess, embed).
  */
-final class ServeFixture {
+public final class ServeFixture {
 
-    static final Path MODEL_DIR = Path.of("../pipeline-core/src/test/resources/tiny-clip");
+    public static final Path MODEL_DIR = Path.of("../pipeline-core/src/test/resources/tiny-clip");
     static final Path SAMPLE_IMAGES = Path.of("../samples/images");
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
@@ -42,12 +42,12 @@ final class ServeFixture {
 
     private static ServeFixture shared;
 
-    final Path workDir;
-    final Path imageRoot;
+    public final Path workDir;
+    public final Path imageRoot;
     final ClipModel model;
     final LuceneVectorStore store;
     /** Record id to the image file it was embedded from, in a stable order. */
-    final Map<String, Path> images;
+    public final Map<String, Path> images;
 
     private ServeFixture() throws IOException {
         workDir = Files.createTempDirectory("imgsearch-serve-test");
@@ -65,7 +65,7 @@ final class ServeFixture {
         store.upsert(records);
     }
 
-    static synchronized ServeFixture get() {
+    public static synchronized ServeFixture get() {
         if (shared == null) {
             try {
                 shared = new ServeFixture();
@@ -95,7 +95,7 @@ final class ServeFixture {
         return ServerConfig.local(List.of(imageRoot));
     }
 
-    String anyId() {
+    public String anyId() {
         return images.keySet().iterator().next();
     }
 

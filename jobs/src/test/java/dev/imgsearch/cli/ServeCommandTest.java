@@ -1,10 +1,13 @@
-package dev.imgsearch.serve;
+package dev.imgsearch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.serve.Errors;
+import dev.imgsearch.serve.Http;
+import dev.imgsearch.serve.ServeFixture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,8 +1,10 @@
-package dev.imgsearch.serve;
+package dev.imgsearch.cli;
 
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.serve.SearchServer;
+import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the search API, the web page, health, readiness and metrics over a vector store.",
             "API description: GET /openapi.json on the running server."})
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 

@@ -8,12 +8,11 @@ set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
 master=${3:-local[2]}
-source "$(dirname "${BASH_SOURCE[0]}")/../chroma.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+classpath="$(bench_classpath)"
 cd "$root"
 
-mvn -o -q -pl pipeline-core dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null
-java -cp "pipeline-core/target/classes:$(cat "$work/classpath")" bench/store/MakeEmbeddings.java "$n" "$dim" \
-  "$work/data" 2>/dev/null
+java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$n" "$dim" "$work/data" 2>/dev/null
 echo "data: $n x $dim clustered unit vectors in $(ls "$work/data/embeddings" | wc -l) Parquet files"
 
 start_chroma

@@ -4,11 +4,9 @@
 # Starts its own Chroma server (installed by .ci/chroma/install.sh) on a free loopback port when chroma is benchmarked.
 set -euo pipefail
 
-source "$(dirname "${BASH_SOURCE[0]}")/../chroma.sh"
-
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+classpath="$(bench_classpath)"
 cd "$root"
-mvn -o -q -pl pipeline-core test-compile dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null
-classpath="pipeline-core/target/test-classes:pipeline-core/target/classes:$(cat "$work/classpath")"
 
 args=("$@")
 if [[ " $* " != *" --stores="* || " $* " == *chroma* ]]; then
@@ -16,4 +14,4 @@ if [[ " $* " != *" --stores="* || " $* " == *chroma* ]]; then
   args+=("--chroma=$chroma_url")
 fi
 
-java -Xmx6g -cp "$classpath" dev.imgsearch.store.StoreBench --dir="$work/lucene" "${args[@]}"
+java -Xmx6g -cp "$classpath" dev.imgsearch.bench.store.StoreBench --dir="$work/lucene" "${args[@]}"

@@ -1,3 +1,5 @@
+package dev.imgsearch.bench.preprocess;
+
 import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
 import dev.imgsearch.decode.ImageDecoder;
@@ -14,11 +16,11 @@ import java.util.List;
 
 /**
  * Single-thread throughput of decode + resize + crop + convert + normalise over a list of files (read into memory
- * first, so disk time is excluded), in wall-clock and in the thread's CPU time (steadier on a shared machine), then a SHA-256 of each 224x224 RGB result for comparison with
- * preprocess_bench.py. Usage (from the repository root, after mvn compile of pipeline-core):
- *   java -cp "pipeline-core/target/classes:$(cat cp.txt)" bench/PreprocessBench.java FILE_LIST OUT.tsv [passes]
+ * first, so disk time is excluded), in wall-clock and in the thread's CPU time (steadier on a shared machine), then
+ * a SHA-256 of each 224x224 RGB result for comparison with preprocess_bench.py. Run by bench/preprocess/run.sh;
+ * arguments: FILE_LIST OUT.tsv [passes].
  */
-public class PreprocessBench {
+public final class PreprocessBench {
 
     public static void main(String[] args) throws Exception {
         List<String> paths = Files.readAllLines(Path.of(args[0])).stream().filter(s -> !s.isBlank()).toList();

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The Python reference of PreprocessBench.java: PIL + torchvision CLIP preprocessing on one thread.
+"""The Python reference of PreprocessBench: PIL + torchvision CLIP preprocessing on one thread.
 
-Usage: taskset -c 0 /usr/bin/python3 bench/preprocess_bench.py FILE_LIST OUT.tsv [passes]
+Usage: taskset -c 0 /usr/bin/python3 bench/preprocess/preprocess_bench.py FILE_LIST OUT.tsv [passes]
 Files are read into memory first; each pass times (wall clock and this thread's CPU time) Image.open + Resize + CenterCrop + convert("RGB") + ToTensor +
 Normalize. OUT.tsv gets path, PIL mode and the SHA-256 of the 224x224 RGB bytes (or the error) per file.
 """

@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # Text-query latency and QPS of `imgsearch serve` over HTTP at 100k vectors, for the Lucene and Chroma stores, with
 # the tiny test model and with a ViT-B/32-sized random-weight model (made by tools/clip_model.py; needs Debian's
-# python3-torch). Usage: bench/serve.sh [VECTORS] [CLIENTS] [SECONDS]   (default 100000 8 20)
+# python3-torch). Usage: bench/serve/run.sh [VECTORS] [CLIENTS] [SECONDS]   (default 100000 8 20)
 set -euo pipefail
 vectors=${1:-100000}
 clients=${2:-8}
 seconds=${3:-20}
-source "$(dirname "${BASH_SOURCE[0]}")/chroma.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+classpath="$(bench_classpath)"
 cd "$root"
-
-mvn -o -q -pl pipeline-core,serve -am test-compile
-mvn -o -q -pl serve dependency:build-classpath -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null
-classpath="serve/target/test-classes:serve/target/classes:pipeline-core/target/classes:$(cat "$work/cp")"
 
 vitb32=target/bench-models/vit-b-32-random
 if [[ ! -f "$vitb32/model.pt" ]]; then
@@ -24,7 +21,7 @@ start_chroma
 for model in pipeline-core/src/test/resources/tiny-clip "$vitb32"; do
   name=$(basename "$model")
   echo "== model $name"
-  java -Xmx6g -cp "$classpath" dev.imgsearch.serve.bench.ServeBench --model="$model" --vectors="$vectors" \
+  java -Xmx6g -cp "$classpath" dev.imgsearch.bench.serve.ServeBench --model="$model" --vectors="$vectors" \
     --clients="$clients" --seconds="$seconds" \
     --store="lucene:$work/lucene-$name" --store="chroma:$chroma_url/bench-$name" 2>/dev/null
 done

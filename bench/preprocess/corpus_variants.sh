@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-encodes a list of corpus PNGs into the other formats (JPEG 4:2:0 / 4:4:4 / progressive / grey / CMYK, WebP lossy
-# and lossless, GIF, BMP, TIFF) so that PreprocessBench.java and preprocess_bench.py can be compared beyond PNG.
-# Usage: bench/corpus_variants.sh FILE_LIST OUT_DIR   (writes OUT_DIR/list.txt)
+# and lossless, GIF, BMP, TIFF) so that PreprocessBench and preprocess_bench.py can be compared beyond PNG.
+# Usage: bench/preprocess/corpus_variants.sh FILE_LIST OUT_DIR   (writes OUT_DIR/list.txt)
 set -euo pipefail
 list=${1:?usage: corpus_variants.sh FILE_LIST OUT_DIR}
 out=${2:?usage: corpus_variants.sh FILE_LIST OUT_DIR}

@@ -1,3 +1,5 @@
+package dev.imgsearch.bench.store;
+
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.record.RecordParquetWriter;
@@ -17,9 +19,9 @@ import org.apache.hadoop.conf.Configuration;
  * reads) and the same records for other clients: OUT/vectors.f32 (little-endian float32) and OUT/records.tsv
  * (id, uri, sha256). 1000 Gaussian centres, noise sigma 0.5 per component, as bench/store's StoreBench.
  *
- * Usage: java -cp CLASSPATH bench/store/MakeEmbeddings.java N DIM OUT
+ * Run by bench/store/ingest.sh; arguments: N DIM OUT.
  */
-public class MakeEmbeddings {
+public final class MakeEmbeddings {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         int dim = Integer.parseInt(args[1]);

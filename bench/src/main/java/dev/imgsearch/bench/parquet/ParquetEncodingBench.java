@@ -1,3 +1,5 @@
+package dev.imgsearch.bench.parquet;
+
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordParquetWriter;
 import java.nio.ByteBuffer;
@@ -23,9 +25,9 @@ import org.apache.parquet.schema.Types;
  * Write cost of the embedding column: the output's LIST<FLOAT> (what the embed job writes) against a binary column
  * holding the same float32 little-endian bytes, each through parquet-hadoop as the job uses it.
  *
- * Usage: java -cp "pipeline-core/target/classes:$(cat cp.txt)" bench/ParquetEncodingBench.java ROWS DIM OUTDIR
+ * Run by bench/parquet/run.sh; arguments: ROWS DIM OUTDIR.
  */
-public class ParquetEncodingBench {
+public final class ParquetEncodingBench {
 
     static final MessageType BINARY = Types.buildMessage()
             .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("id")

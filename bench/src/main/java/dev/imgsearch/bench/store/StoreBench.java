@@ -1,5 +1,11 @@
-package dev.imgsearch.store;
+package dev.imgsearch.bench.store;
 
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.SearchHit;
+import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.VectorRecord;
+import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.Vectors;
 import dev.imgsearch.store.chroma.ChromaStoreOptions;
 import dev.imgsearch.store.chroma.ChromaVectorStore;
 import dev.imgsearch.store.lucene.LuceneIndexKind;

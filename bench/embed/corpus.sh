@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end embed benchmark on the real corpus (~7,700 PNGs from Debian's clip-art packages) plus 5 broken files.
-# Usage: bench/embed-corpus.sh [WORKDIR] [MASTER]     (default: target/bench-corpus, local[2])
+# Usage: bench/embed/corpus.sh [WORKDIR] [MASTER]     (default: target/bench-corpus, local[2])
 # Needs a build (mvn -DskipTests package) and ../shared/data/fetch-images.sh, or IMAGES=DIR with the images already.
 # Checks that embedded rows + error rows = input files and that each broken file is listed, and prints images/s.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(realpath -m "${1:-$root/target/bench-corpus}")
 master=${2:-local[2]}
 images=${IMAGES:-$work/images}

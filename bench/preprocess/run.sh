@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Decode + CLIP preprocessing per core, Java (PreprocessBench) against PIL + torchvision (preprocess_bench.py), side by
+# side in one run, each pinned to one core; then checks that both produced identical 224x224 pixels for every file.
+# Usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]   (default 5 3)
+#   e.g. find ../shared/data/photos -name '*.JPEG' | sort > /tmp/photos.txt; bench/preprocess/run.sh /tmp/photos.txt
+set -euo pipefail
+list=$(realpath "${1:?usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]}")
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+classpath="$(bench_classpath)"
+cd "$root"
+taskset -c 1 java -XX:ActiveProcessorCount=1 -cp "$classpath" dev.imgsearch.bench.preprocess.PreprocessBench \
+  "$list" "$work/java.tsv" "${2:-5}"
+taskset -c 1 /usr/bin/python3 bench/preprocess/preprocess_bench.py "$list" "$work/py.tsv" "${3:-3}"
+if cmp -s <(cut -f1-3 "$work/java.tsv") <(cut -f1-3 "$work/py.tsv"); then
+  echo "pixels: identical for all $(wc -l < "$work/java.tsv") files"
+else
+  echo "pixels: DIFFER"; diff <(cut -f1-3 "$work/java.tsv") <(cut -f1-3 "$work/py.tsv") | head -20; exit 1
+fi

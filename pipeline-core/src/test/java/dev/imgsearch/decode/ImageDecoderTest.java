@@ -73,11 +73,41 @@ class ImageDecoderTest {
         assertArrayEquals(whole.palette(), cut.palette());
     }
 
-    @Test
-    void animatedWebpIsRefusedWithItsReason() throws IOException {
-        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/golden/unsupported/webp_animated.webp")) {
-            assertEquals("unsupported WebP: animated (only still WebP images are decoded)", reason(in.readAllBytes()));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "webp_animated.webp | unsupported WebP: animated (only still WebP images are decoded)",
+        "tiff_grey16.tif | unsupported TIFF layout: grey, 16 bits (PIL mode I;16, which Pillow cannot resize)",
+        "tiff_lab.tif | unsupported TIFF layout: Lab, 3 samples of 8 bits",
+    })
+    void layoutsStillRefusedAreNamedInTheReason(String file, String expected) throws IOException {
+        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/golden/unsupported/" + file)) {
+            assertEquals(expected, reason(in.readAllBytes()));
         }
+    }
+
+    @Test
+    void jpegCompressedYcbcrTiffIsRefusedWithItsLayout() throws IOException {
+        // A JPEG-compressed YCbCr TIFF: the header of tiff_rgb_lzw.tif with its photometric and compression changed.
+        byte[] data = fixture("tiff_rgb_lzw.tif");
+        setTiffTag(data, 262, 6);
+        setTiffTag(data, 259, 7);
+        assertEquals("unsupported TIFF layout: YCbCr, JPEG-compressed", reason(data));
+        setTiffTag(data, 259, 6);
+        assertEquals("unsupported TIFF layout: YCbCr, old-style JPEG-compressed", reason(data));
+    }
+
+    /** Rewrites the SHORT value of one tag of a little-endian TIFF's first directory. */
+    private static void setTiffTag(byte[] tiff, int tag, int value) {
+        ByteBuffer b = ByteBuffer.wrap(tiff).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int ifd = b.getInt(4);
+        for (int i = 0, n = b.getShort(ifd); i < n; i++) {
+            int entry = ifd + 2 + 12 * i;
+            if (b.getShort(entry) == tag) {
+                b.putShort(entry + 8, (short) value);
+                return;
+            }
+        }
+        fail("no tag " + tag);
     }
 
     @ParameterizedTest

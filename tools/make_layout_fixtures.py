@@ -73,6 +73,47 @@ def pack(values, bits):
     return b"".join(rows)
 
 
+def rle_bmp(path, indices, palette, rle4, delta_row=None):
+    """A bottom-up RLE8/RLE4 BMP encoded by the rules of the format: runs, absolute runs (odd ones too), one delta
+    escape in `delta_row` and end-of-line/end-of-bitmap codes; Pillow reads the delta and odd RLE4 runs its own way."""
+    height, width = indices.shape
+    out = bytearray()
+    for y in range(height - 1, -1, -1):
+        row = [int(v) for v in indices[y]]
+        x = 0
+        if y == delta_row:
+            out += bytes([0, 2, 5, 0])
+            x = 5
+        while x < width:
+            run = 1
+            while x + run < width and run < 255 and row[x + run] == row[x]:
+                run += 1
+            if run >= 3 or width - x < 3:
+                n = run if run >= 3 else 1
+                out += bytes([n, (row[x] << 4 | row[x]) if rle4 else row[x]])
+                x += n
+                continue
+            n = 3
+            while x + n < width and n < 255 and not (x + n + 2 < width and row[x + n] == row[x + n + 1] == row[x + n + 2]):
+                n += 1
+            literal = row[x:x + n]
+            if rle4:
+                packed = bytes((literal[i] << 4) | (literal[i + 1] if i + 1 < n else 0) for i in range(0, n, 2))
+            else:
+                packed = bytes(literal)
+            out += bytes([0, n]) + packed + (b"\0" if len(packed) % 2 else b"")
+            x += n
+        out += bytes([0, 0])
+    out += bytes([0, 1])
+    colors = len(palette) // 3
+    header = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 4 if rle4 else 8, 2 if rle4 else 1, len(out),
+                         2835, 2835, colors, 0)
+    table = b"".join(bytes([palette[3 * i + 2], palette[3 * i + 1], palette[3 * i], 0]) for i in range(colors))
+    offset = 14 + len(header) + len(table)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(out), 0, 0, offset) + header + table + out)
+
+
 def main():
     oc = os.path.join(sys.argv[1], "openclipart")
     os.makedirs(FIXTURES, exist_ok=True)
@@ -131,6 +172,14 @@ def main():
     moon = source("science/astronomy/full_moon_dan_gerhards_01.png", (40, 36))
     bishop.resize((75, 150)).save(f"{FIXTURES}/tiff_multipage_1bit.tif", save_all=True, append_images=[moon])
     duck.save(f"{FIXTURES}/tiff_multipage_palette.tif", save_all=True, append_images=[moon, bishop])
+
+    # Palette RLE BMPs: RLE8 with a colour palette, RLE4 with a grey ramp of 16 (mode L), both with a delta escape.
+    duck8 = source("animals/birds/jonathon_s_duck_01.png", (97, 83)).quantize(40)
+    rle_bmp(f"{FIXTURES}/bmp_rle8.bmp", np.asarray(duck8), duck8.getpalette()[:120], False, delta_row=40)
+    duck4 = source("animals/birds/jonathon_s_duck_01.png", (97, 83)).quantize(16)
+    rle_bmp(f"{FIXTURES}/bmp_rle4.bmp", np.asarray(duck4), duck4.getpalette()[:48], True, delta_row=20)
+    grey4 = np.asarray(source("recreation/games/chess/chesspieces-king.png", (61, 90), "L")) >> 4
+    rle_bmp(f"{FIXTURES}/bmp_rle4_grey.bmp", grey4, [v for i in range(16) for v in (i, i, i)], True)
 
     # Refused, each with a reason naming its layout: 16-bit grey opens as "I;16", which Pillow cannot resize.
     grey16 = (king[:60, :40].astype(np.uint16) * 257).astype("<u2")

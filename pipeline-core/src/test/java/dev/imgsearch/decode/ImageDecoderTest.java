@@ -45,6 +45,8 @@ class ImageDecoderTest {
         "jpeg_progressive.jpg, 0.7, JPEG",
         "gif_animated.gif, 0.1, GIF",
         "bmp_24_up.bmp, 0.5, BMP",
+        "bmp_rle8.bmp, 0.6, BMP",
+        "bmp_rle4.bmp, 0.6, BMP",
         "tiff_rgb_lzw.tif, 0.5, TIFF",
         "webp_lossy.webp, 0.5, WebP",
         "webp_lossless_alpha.webp, 0.9, WebP",

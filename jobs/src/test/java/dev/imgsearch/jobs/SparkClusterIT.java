@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The packaged spark-submit jar of the Spark line this build is for (4.1 by default; 3.5 with the spark-3.5 and
  * scala-2.12 profiles, see .ci/run), run through Spark's real spark-submit code path, in local mode and on a
  * standalone cluster on loopback whose jars are that Spark's; a worker and the driver are SIGKILLed mid-job and the
- * output stays exactly-once. The first test is the one small job every line runs.
+ * output stays exactly-once, with no staging file of a killed attempt left behind. The first test is the one small
+ * job every line runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkClusterIT {
@@ -239,5 +240,9 @@ class SparkClusterIT {
         assertEquals(IMAGES, rows.size(), () -> "output listing: " + listing(output));
         assertEquals(BROKEN, errors.size(), () -> "output listing: " + listing(output));
         assertEquals(totalShards(), committed(output));
+        try (Stream<Path> files = Files.walk(output)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "staging files of killed attempts are cleaned up");
+        }
     }
 }

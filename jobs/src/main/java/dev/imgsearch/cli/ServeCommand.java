@@ -97,8 +97,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies);
+            config = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey)
+                    .corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
+                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

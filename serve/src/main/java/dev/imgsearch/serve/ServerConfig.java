@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How the search service runs.
+ * How the search service runs. Made with {@link #builder()}; every setting is checked when the config is built, so a
+ * bad one fails before a server starts.
  *
  * @param host           address to listen on
  * @param port           port to listen on; 0 picks a free one
@@ -56,46 +57,95 @@ public record ServerConfig(
         }
     }
 
-    /** Loopback on a free port, no key, no CORS, no rate limit, default limits: for tests and local use. */
+    /** The defaults: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, no image roots, no key, no CORS, no rate limit. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Loopback on a free port, serving local images from {@code imageRoots}, defaults otherwise: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
-        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES,
-                DEFAULT_MAX_K,
-                Map.of(), Set.of());
+        return builder().port(0).imageRoots(imageRoots).build();
     }
 
-    public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies);
+    /** A builder holding this config's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey).corsOrigins(corsOrigins)
+                .rateLimit(rateLimit).maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
+                .trustedProxies(trustedProxies);
     }
 
-    public ServerConfig withCorsOrigins(List<String> origins) {
-        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf,
-                trustedProxies);
-    }
+    /** Collects settings; {@link #build()} checks them all at once. */
+    public static final class Builder {
 
-    public ServerConfig withRateLimit(double perSecond) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies);
-    }
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private List<Path> imageRoots = List.of();
+        private String apiKey;
+        private List<String> corsOrigins = List.of();
+        private double rateLimit;
+        private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+        private int maxK = DEFAULT_MAX_K;
+        private Map<String, String> hadoopConf = Map.of();
+        private Set<String> trustedProxies = Set.of();
 
-    public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf,
-                trustedProxies);
-    }
+        private Builder() {
+        }
 
-    public ServerConfig withTrustedProxies(Set<String> proxies) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf,
-                proxies);
-    }
+        public Builder host(String address) {
+            this.host = address;
+            return this;
+        }
 
-    public ServerConfig withHadoopConf(Map<String, String> conf) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf,
-                trustedProxies);
-    }
+        public Builder port(int number) {
+            this.port = number;
+            return this;
+        }
 
-    public ServerConfig withMaxK(int k) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k,
-                hadoopConf, trustedProxies);
+        public Builder imageRoots(List<Path> folders) {
+            this.imageRoots = folders;
+            return this;
+        }
+
+        /** Null or blank for an open API. */
+        public Builder apiKey(String key) {
+            this.apiKey = key;
+            return this;
+        }
+
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = origins;
+            return this;
+        }
+
+        public Builder rateLimit(double perSecond) {
+            this.rateLimit = perSecond;
+            return this;
+        }
+
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        public Builder maxK(int k) {
+            this.maxK = k;
+            return this;
+        }
+
+        public Builder hadoopConf(Map<String, String> conf) {
+            this.hadoopConf = conf;
+            return this;
+        }
+
+        public Builder trustedProxies(Set<String> proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                    hadoopConf, trustedProxies);
+        }
     }
 }

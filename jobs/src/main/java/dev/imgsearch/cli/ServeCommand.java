@@ -5,9 +5,11 @@ import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
+import dev.imgsearch.serve.jetty.ConnectionLimits;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -89,6 +91,28 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most results one page may ask for (default: ${DEFAULT-VALUE}).")
     int maxK;
 
+    @Option(names = "--max-threads", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_THREADS, paramLabel = "N",
+            description = {"Request threads (default: ${DEFAULT-VALUE}). At most half of them receive request bodies at "
+                + "once; over that, uploads get 503, so health probes and searches always find a thread."})
+    int maxThreads;
+
+    @Option(names = "--idle-timeout", defaultValue = "" + ConnectionLimits.DEFAULT_IDLE_TIMEOUT_SECONDS,
+            paramLabel = "SECONDS",
+            description = "Seconds a connection, or a request body, may stay silent before it is closed (default: "
+                + "${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--header-timeout", defaultValue = "" + ConnectionLimits.DEFAULT_HEADER_TIMEOUT_SECONDS,
+            paramLabel = "SECONDS",
+            description = "Seconds a request's headers may take to arrive once begun (default: ${DEFAULT-VALUE}).")
+    long headerTimeoutSeconds;
+
+    @Option(names = "--min-body-rate", defaultValue = "" + ConnectionLimits.DEFAULT_MIN_BODY_RATE,
+            paramLabel = "BYTES_PER_SECOND",
+            description = "Slowest a request body may arrive, averaged since its first byte; slower ones get 408 "
+                + "(default: ${DEFAULT-VALUE}; 0: no minimum).")
+    long minBodyRate;
+
     @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
             description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
     Map<String, String> hadoopConf = new LinkedHashMap<>();
@@ -99,7 +123,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey)
                     .corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
-                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf).build();
+                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
+                    .maxThreads(maxThreads).idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds)).minBodyRate(minBodyRate).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

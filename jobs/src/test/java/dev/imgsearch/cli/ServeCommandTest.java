@@ -65,6 +65,10 @@ class ServeCommandTest {
         assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--port", "70000"));
         assertTrue(err.toString().contains("port must be between 0 and 65535"), err.toString());
         assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--max-k", "0"));
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--max-threads", "2"));
+        assertTrue(err.toString().contains("max threads must be between 8 and 10000, got 2"), err.toString());
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--header-timeout", "0"));
+        assertTrue(err.toString().contains("header timeout must be at least 1 ms"), err.toString());
         assertEquals(2, cli.execute("--model", "/m"));
         assertTrue(err.toString().contains("--store"), err.toString());
     }

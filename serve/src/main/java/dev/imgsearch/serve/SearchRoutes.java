@@ -122,6 +122,10 @@ final class SearchRoutes {
             file = ctx.uploadedFile("image");
         } catch (Exception e) {
             // Jetty's multipart parser throws IOException (through Kotlin, unchecked) and IllegalStateException.
+            ApiException refused = HttpBodies.refusal(e);
+            if (refused != null) {
+                throw refused;
+            }
             String message = String.valueOf(e.getMessage());
             if (message.contains("exceed")) {
                 throw HttpBodies.tooLarge(ctx, "the uploaded image", limit);

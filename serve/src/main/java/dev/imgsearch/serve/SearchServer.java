@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.serve.jetty.JettyLimits;
 import dev.imgsearch.store.VectorStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -19,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +82,17 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/images/{id}/similar", search::similar);
         app.post("/search", search::compat);
 
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header(Header.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.getMessage());
+        });
+        // Jetty's own refusal while a handler reads the body: slower than the minimum rate, or malformed chunks.
+        app.exception(BadMessageException.class, (e, ctx) -> {
+            ApiException refused = HttpBodies.refusal(e);
+            error(ctx, refused.status(), refused.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
             case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
@@ -98,8 +111,7 @@ public final class SearchServer implements AutoCloseable {
         javalin.jsonMapper(new JavalinJackson(mapper, false));
         javalin.http.maxRequestSize = config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES;
         javalin.http.prefer405over404 = true;
-        javalin.jetty.defaultHost = config.host();
-        javalin.jetty.defaultPort = config.port();
+        JettyLimits.install(javalin, config.host(), config.port(), config.connections());
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES, SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);

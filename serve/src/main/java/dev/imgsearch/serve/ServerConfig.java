@@ -1,9 +1,12 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.serve.jetty.ConnectionLimits;
 import dev.imgsearch.store.SearchRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,10 +25,12 @@ import java.util.Set;
  *                       defaults and any core-site.xml on the class path
  * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
+ * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
-        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies) {
+        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
+        ConnectionLimits connections) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -37,6 +42,7 @@ public record ServerConfig(
         corsOrigins = List.copyOf(corsOrigins);
         hadoopConf = Map.copyOf(hadoopConf);
         trustedProxies = Set.copyOf(trustedProxies);
+        Objects.requireNonNull(connections, "connections");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -71,7 +77,9 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey).corsOrigins(corsOrigins)
                 .rateLimit(rateLimit).maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
-                .trustedProxies(trustedProxies);
+                .trustedProxies(trustedProxies).maxThreads(connections.maxThreads())
+                .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
+                .minBodyRate(connections.minBodyRate());
     }
 
     /** Collects settings; {@link #build()} checks them all at once. */
@@ -87,6 +95,10 @@ public record ServerConfig(
         private int maxK = DEFAULT_MAX_K;
         private Map<String, String> hadoopConf = Map.of();
         private Set<String> trustedProxies = Set.of();
+        private int maxThreads = ConnectionLimits.DEFAULT_MAX_THREADS;
+        private Duration idleTimeout = ConnectionLimits.DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
+        private long minBodyRate = ConnectionLimits.DEFAULT_MIN_BODY_RATE;
 
         private Builder() {
         }
@@ -142,10 +154,31 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder maxThreads(int threads) {
+            this.maxThreads = threads;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = timeout;
+            return this;
+        }
+
+        /** Bytes per second; 0 for no minimum. */
+        public Builder minBodyRate(long bytesPerSecond) {
+            this.minBodyRate = bytesPerSecond;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies);
+                    hadoopConf, trustedProxies, new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate));
         }
     }
 }

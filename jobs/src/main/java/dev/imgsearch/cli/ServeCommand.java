@@ -113,6 +113,20 @@ final class ServeCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; 0: no minimum).")
     long minBodyRate;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Decode and embed work run at once, for all requests together (default: one per core).")
+    Integer workers;
+
+    @Option(names = "--work-queue", paramLabel = "N",
+            description = {"Requests that may wait for a decode and embed worker (default: 8 per worker); more get 503 "
+                + "with Retry-After, as do requests waiting over 10 s."})
+    Integer workQueue;
+
+    @Option(names = "--decode-memory-bytes", paramLabel = "BYTES",
+            description = {"Memory the images being decoded at once may take, estimated from their headers before "
+                + "decoding (default: half the heap). An upload waits until its share is free, or gets 503."})
+    Long decodeMemoryBytes;
+
     @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
             description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
     Map<String, String> hadoopConf = new LinkedHashMap<>();
@@ -121,11 +135,21 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey)
-                    .corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
+            ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots)
+                    .apiKey(apiKey).corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
                     .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
                     .maxThreads(maxThreads).idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds)).minBodyRate(minBodyRate).build();
+                    .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds)).minBodyRate(minBodyRate);
+            if (workers != null) {
+                builder.workers(workers);
+            }
+            if (workQueue != null) {
+                builder.workQueue(workQueue);
+            }
+            if (decodeMemoryBytes != null) {
+                builder.decodeMemoryBytes(decodeMemoryBytes);
+            }
+            config = builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

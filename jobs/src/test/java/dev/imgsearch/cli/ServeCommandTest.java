@@ -32,7 +32,8 @@ class ServeCommandTest {
                 "--model", ServeFixture.MODEL_DIR.toString(),
                 "--port", Integer.toString(port),
                 "--image-root", fixture.imageRoot.toString(),
-                "--max-k", "7")));
+                "--max-k", "7",
+                "--max-threads", "16", "--workers", "1", "--work-queue", "2", "--decode-memory-bytes", "" + (64 << 20))));
         serving.start();
         Http http = new Http(port);
         HttpResponse<byte[]> ready = waitForReady(http);
@@ -69,6 +70,8 @@ class ServeCommandTest {
         assertTrue(err.toString().contains("max threads must be between 8 and 10000, got 2"), err.toString());
         assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--header-timeout", "0"));
         assertTrue(err.toString().contains("header timeout must be at least 1 ms"), err.toString());
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--workers", "0"));
+        assertTrue(err.toString().contains("workers must be between 1 and 1024, got 0"), err.toString());
         assertEquals(2, cli.execute("--model", "/m"));
         assertTrue(err.toString().contains("--store"), err.toString());
     }

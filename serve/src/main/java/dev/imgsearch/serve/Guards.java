@@ -51,6 +51,7 @@ final class Guards {
         ctx.header(Header.X_FRAME_OPTIONS, "DENY");
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         if (BodyReaders.isRefused(ctx.req())) {
+            metrics.refused("body_readers");
             throw ApiException.busy("the server is receiving as many request bodies as it allows at once; retry shortly");
         }
         if (ctx.req().getContentLengthLong() > maxBodyBytes) {

@@ -49,6 +49,9 @@ final class QueryEmbedder {
         try {
             image = decoder.decode(bytes);
         } catch (ImageDecodeException e) {
+            if (e.getCause() instanceof OutOfMemoryError) {
+                throw WorkPool.outOfMemory();
+            }
             throw new ApiException(422, "the uploaded image cannot be decoded: " + e.getMessage());
         }
         float[] vector = model.embedImages(new float[][] {preprocessor.toPixelValues(image)})[0];

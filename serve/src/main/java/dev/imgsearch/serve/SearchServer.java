@@ -18,6 +18,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,8 @@ public final class SearchServer implements AutoCloseable {
     static final long MAX_PIXELS = 100_000_000L;
     private static final long THUMBNAIL_CACHE_BYTES = 64L * 1024 * 1024;
     private static final long MAX_SERVED_IMAGE_BYTES = 256L * 1024 * 1024;
+    /** How long a request may wait for a decode and embed worker, or for decode memory, before its 503. */
+    private static final Duration MAX_WORK_WAIT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final ObjectMapper mapper = new ObjectMapper()
@@ -55,9 +58,14 @@ public final class SearchServer implements AutoCloseable {
         Searcher searcher = new Searcher(store, metrics);
         ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
         ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
-        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
+        WorkPool work = new WorkPool(config.work(), MAX_PIXELS, MAX_WORK_WAIT, metrics);
+        if (!work.fitsLargestImage()) {
+            LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
+                    + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20, MAX_PIXELS);
+        }
+        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
         ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
-                config.apiKey() != null);
+                work, config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         Guards guards = new Guards(config,

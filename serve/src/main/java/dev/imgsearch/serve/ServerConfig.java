@@ -26,11 +26,12 @@ import java.util.Set;
  * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
  * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
+ * @param work           how much decode and embed work runs and waits at once, and the memory its images may take
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
         double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
-        ConnectionLimits connections) {
+        ConnectionLimits connections, WorkLimits work) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -43,6 +44,7 @@ public record ServerConfig(
         hadoopConf = Map.copyOf(hadoopConf);
         trustedProxies = Set.copyOf(trustedProxies);
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(work, "work");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -68,7 +70,7 @@ public record ServerConfig(
         return new Builder();
     }
 
-    /** Loopback on a free port, serving local images from {@code imageRoots}, defaults otherwise: for tests and local use. */
+    /** Loopback on a free port, local images served from {@code imageRoots}, defaults otherwise: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
         return builder().port(0).imageRoots(imageRoots).build();
     }
@@ -79,7 +81,8 @@ public record ServerConfig(
                 .rateLimit(rateLimit).maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
                 .trustedProxies(trustedProxies).maxThreads(connections.maxThreads())
                 .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
-                .minBodyRate(connections.minBodyRate());
+                .minBodyRate(connections.minBodyRate()).workers(work.workers()).workQueue(work.queue())
+                .decodeMemoryBytes(work.memoryBytes());
     }
 
     /** Collects settings; {@link #build()} checks them all at once. */
@@ -99,8 +102,15 @@ public record ServerConfig(
         private Duration idleTimeout = ConnectionLimits.DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
         private long minBodyRate = ConnectionLimits.DEFAULT_MIN_BODY_RATE;
+        private int workers;
+        private int workQueue;
+        private long decodeMemoryBytes;
 
         private Builder() {
+            WorkLimits machine = WorkLimits.forThisMachine();
+            workers = machine.workers();
+            workQueue = machine.queue();
+            decodeMemoryBytes = machine.memoryBytes();
         }
 
         public Builder host(String address) {
@@ -175,10 +185,29 @@ public record ServerConfig(
             return this;
         }
 
+        /** Decode and embed work run at once; default one per core. */
+        public Builder workers(int count) {
+            this.workers = count;
+            return this;
+        }
+
+        /** Decode and embed work that may wait for a worker; default as {@link WorkLimits#forThisMachine}. */
+        public Builder workQueue(int waiting) {
+            this.workQueue = waiting;
+            return this;
+        }
+
+        /** Memory the images being decoded at once may take; default half the heap. */
+        public Builder decodeMemoryBytes(long bytes) {
+            this.decodeMemoryBytes = bytes;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies, new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate));
+                    hadoopConf, trustedProxies, new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
+                    new WorkLimits(workers, workQueue, decodeMemoryBytes));
         }
     }
 }

@@ -66,7 +66,8 @@ public final class SearchServer implements AutoCloseable {
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
         ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 work, config.apiKey() != null);
-        OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
+        OpsRoutes ops = new OpsRoutes(modelState, searcher,
+                new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         Guards guards = new Guards(config,
                 config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);

@@ -27,11 +27,12 @@ import java.util.Set;
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
  * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
  * @param work           how much decode and embed work runs and waits at once, and the memory its images may take
+ * @param readinessCacheTtl how long {@code /ready} reuses its check of the store; 0 checks on every probe
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
         double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
-        ConnectionLimits connections, WorkLimits work) {
+        ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -45,6 +46,10 @@ public record ServerConfig(
         trustedProxies = Set.copyOf(trustedProxies);
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(work, "work");
+        if (readinessCacheTtl == null || readinessCacheTtl.isNegative() || readinessCacheTtl.toMinutes() >= 1) {
+            throw new IllegalArgumentException("the readiness cache TTL must be between 0 and 1 minute, got "
+                    + readinessCacheTtl);
+        }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -82,7 +87,7 @@ public record ServerConfig(
                 .trustedProxies(trustedProxies).maxThreads(connections.maxThreads())
                 .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
                 .minBodyRate(connections.minBodyRate()).workers(work.workers()).workQueue(work.queue())
-                .decodeMemoryBytes(work.memoryBytes());
+                .decodeMemoryBytes(work.memoryBytes()).readinessCacheTtl(readinessCacheTtl);
     }
 
     /** Collects settings; {@link #build()} checks them all at once. */
@@ -105,6 +110,7 @@ public record ServerConfig(
         private int workers;
         private int workQueue;
         private long decodeMemoryBytes;
+        private Duration readinessCacheTtl = Readiness.DEFAULT_CACHE_TTL;
 
         private Builder() {
             WorkLimits machine = WorkLimits.forThisMachine();
@@ -203,11 +209,17 @@ public record ServerConfig(
             return this;
         }
 
+        /** How long {@code /ready} reuses its check of the store; default {@link Readiness#DEFAULT_CACHE_TTL}. */
+        public Builder readinessCacheTtl(Duration ttl) {
+            this.readinessCacheTtl = ttl;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
                     hadoopConf, trustedProxies, new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
-                    new WorkLimits(workers, workQueue, decodeMemoryBytes));
+                    new WorkLimits(workers, workQueue, decodeMemoryBytes), readinessCacheTtl);
         }
     }
 }

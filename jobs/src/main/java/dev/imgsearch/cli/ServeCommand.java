@@ -3,6 +3,7 @@ package dev.imgsearch.cli;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.serve.LocalPaths;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.serve.jetty.ConnectionLimits;
@@ -64,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--image-root", paramLabel = "DIR",
             description = "Folder whose images may be served (repeatable); file: images elsewhere are refused.")
     List<Path> imageRoots = new ArrayList<>();
+
+    @Option(names = "--expose-paths",
+            description = {"Show local images in results by their absolute file: URI. By default a result shows the path",
+                "under its --image-root (outside every root, the file name alone): the server's folders stay private."})
+    boolean exposePaths;
 
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:IMGSEARCH_API_KEY}",
             description = "Bearer key required on /api and /search (default: $IMGSEARCH_API_KEY; none: open API).")
@@ -136,6 +142,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots)
+                    .localPaths(exposePaths ? LocalPaths.ABSOLUTE : LocalPaths.RELATIVE)
                     .apiKey(apiKey).corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
                     .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
                     .maxThreads(maxThreads).idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))

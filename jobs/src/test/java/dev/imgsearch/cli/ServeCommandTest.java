@@ -32,13 +32,15 @@ class ServeCommandTest {
                 "--model", ServeFixture.MODEL_DIR.toString(),
                 "--port", Integer.toString(port),
                 "--image-root", fixture.imageRoot.toString(),
-                "--max-k", "7",
+                "--max-k", "7", "--expose-paths",
                 "--max-threads", "16", "--workers", "1", "--work-queue", "2", "--decode-memory-bytes", "" + (64 << 20))));
         serving.start();
         Http http = new Http(port);
         HttpResponse<byte[]> ready = waitForReady(http);
         assertEquals(fixture.images.size(), Http.json(ready).get("images").asInt());
         assertEquals(7, Http.json(http.get("/api/search?k=7&text=cat")).get("results").size());
+        assertTrue(Http.json(http.get("/api/search?k=7&text=cat")).get("results").get(0).get("uri").asText()
+                .startsWith("file:/"), "--expose-paths shows the indexed file: URI");
         Errors.assertError(http.get("/api/search?k=8&text=cat"), 400, "between 1 and 7");
         assertEquals(200, http.get("/api/images/" + fixture.anyId() + "?size=32").statusCode());
 

@@ -55,9 +55,10 @@ public final class SearchServer implements AutoCloseable {
      */
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
         this.config = config;
-        Searcher searcher = new Searcher(store, metrics);
+        ImageRoots roots = ImageRoots.of(config.imageRoots());
+        Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
         ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
-        ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
+        ImageSource source = new ImageSource(roots, MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
         WorkPool work = new WorkPool(config.work(), MAX_PIXELS, MAX_WORK_WAIT, metrics);
         if (!work.fitsLargestImage()) {
             LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "

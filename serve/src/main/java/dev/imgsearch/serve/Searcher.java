@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Pages of hits from the store, timed; store outages become 503s, never a stack trace. */
+/**
+ * Pages of hits from the store, timed, with source URIs as clients may see them ({@link ResultUris}); store outages
+ * become 503s, never a stack trace.
+ */
 final class Searcher {
 
     /** One page of hits and whether another page follows. */
@@ -28,12 +31,14 @@ final class Searcher {
 
     private final VectorStore store;
     private final ServerMetrics metrics;
+    private final ResultUris uris;
     /** When a store call last failed ({@link System#nanoTime}), or null if none has. */
     private volatile Long lastFailureNanos;
 
-    Searcher(VectorStore store, ServerMetrics metrics) {
+    Searcher(VectorStore store, ServerMetrics metrics, ResultUris uris) {
         this.store = store;
         this.metrics = metrics;
+        this.uris = uris;
     }
 
     Page search(float[] vector, SearchParams params) {
@@ -94,9 +99,10 @@ final class Searcher {
         }
     }
 
-    private static Page page(List<SearchHit> hits, SearchParams params) {
+    private Page page(List<SearchHit> hits, SearchParams params) {
         int from = Math.min(params.offset(), hits.size());
         int to = Math.min(params.offset() + params.k(), hits.size());
-        return new Page(List.copyOf(hits.subList(from, to)), hits.size() > params.offset() + params.k());
+        return new Page(hits.subList(from, to).stream().map(uris::shown).toList(),
+                hits.size() > params.offset() + params.k());
     }
 }

@@ -25,6 +25,7 @@ import java.util.Set;
  *                       defaults and any core-site.xml on the class path
  * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
+ * @param localPaths     how results show the source of local image files: by default relative to their image root
  * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
  * @param work           how much decode and embed work runs and waits at once, and the memory its images may take
  * @param readinessCacheTtl how long {@code /ready} reuses its check of the store; 0 checks on every probe
@@ -32,7 +33,7 @@ import java.util.Set;
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
         double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
-        ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl) {
+        LocalPaths localPaths, ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -44,6 +45,7 @@ public record ServerConfig(
         corsOrigins = List.copyOf(corsOrigins);
         hadoopConf = Map.copyOf(hadoopConf);
         trustedProxies = Set.copyOf(trustedProxies);
+        Objects.requireNonNull(localPaths, "localPaths");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(work, "work");
         if (readinessCacheTtl == null || readinessCacheTtl.isNegative() || readinessCacheTtl.toMinutes() >= 1) {
@@ -84,7 +86,7 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey).corsOrigins(corsOrigins)
                 .rateLimit(rateLimit).maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
-                .trustedProxies(trustedProxies).maxThreads(connections.maxThreads())
+                .trustedProxies(trustedProxies).localPaths(localPaths).maxThreads(connections.maxThreads())
                 .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
                 .minBodyRate(connections.minBodyRate()).workers(work.workers()).workQueue(work.queue())
                 .decodeMemoryBytes(work.memoryBytes()).readinessCacheTtl(readinessCacheTtl);
@@ -103,6 +105,7 @@ public record ServerConfig(
         private int maxK = DEFAULT_MAX_K;
         private Map<String, String> hadoopConf = Map.of();
         private Set<String> trustedProxies = Set.of();
+        private LocalPaths localPaths = LocalPaths.RELATIVE;
         private int maxThreads = ConnectionLimits.DEFAULT_MAX_THREADS;
         private Duration idleTimeout = ConnectionLimits.DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
@@ -170,6 +173,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder localPaths(LocalPaths shown) {
+            this.localPaths = shown;
+            return this;
+        }
+
         public Builder maxThreads(int threads) {
             this.maxThreads = threads;
             return this;
@@ -218,7 +226,8 @@ public record ServerConfig(
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies, new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
+                    hadoopConf, trustedProxies, localPaths,
+                    new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
                     new WorkLimits(workers, workQueue, decodeMemoryBytes), readinessCacheTtl);
         }
     }

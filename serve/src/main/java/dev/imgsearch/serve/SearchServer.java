@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.serve.jetty.JettyLimits;
 import dev.imgsearch.store.VectorStore;
@@ -34,8 +35,6 @@ public final class SearchServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchServer.class);
 
-    /** Decoding limit for uploads and thumbnails: 100 megapixels, far above any photo worth searching with. */
-    static final long MAX_PIXELS = 100_000_000L;
     private static final long THUMBNAIL_CACHE_BYTES = 64L * 1024 * 1024;
     private static final long MAX_SERVED_IMAGE_BYTES = 256L * 1024 * 1024;
     /** How long a request may wait for a decode and embed worker, or for decode memory, before its 503. */
@@ -57,16 +56,17 @@ public final class SearchServer implements AutoCloseable {
         this.config = config;
         ImageRoots roots = ImageRoots.of(config.imageRoots());
         Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
-        ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
+        ModelState modelState = new ModelState(model, searcher, metrics);
         ImageSource source = new ImageSource(roots, MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
-        WorkPool work = new WorkPool(config.work(), MAX_PIXELS, MAX_WORK_WAIT, metrics);
+        WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS, MAX_WORK_WAIT, metrics);
         if (!work.fitsLargestImage()) {
             LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
-                    + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20, MAX_PIXELS);
+                    + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20,
+                    ImageDecoder.DEFAULT_MAX_PIXELS);
         }
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
-        ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
-                work, config.apiKey() != null);
+        ImageRoutes images = new ImageRoutes(searcher, source,
+                new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES), work, config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher,
                 new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());

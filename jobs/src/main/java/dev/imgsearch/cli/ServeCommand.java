@@ -6,6 +6,7 @@ import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.serve.LocalPaths;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
+import dev.imgsearch.serve.WorkLimits;
 import dev.imgsearch.serve.jetty.ConnectionLimits;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.VectorStores;
@@ -121,8 +122,9 @@ final class ServeCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--work-queue", paramLabel = "N",
-            description = {"Requests that may wait for a decode and embed worker (default: 8 per worker); more get 503 "
-                + "with Retry-After, as do requests waiting over 10 s."})
+            description = {"Requests that may wait for a decode and embed worker (default: "
+                + WorkLimits.DEFAULT_QUEUE_PER_WORKER + " per worker); more get 503 with Retry-After, as do requests "
+                + "waiting over " + WorkLimits.MAX_WAIT_SECONDS + " s."})
     Integer workQueue;
 
     @Option(names = "--decode-memory-bytes", paramLabel = "BYTES",

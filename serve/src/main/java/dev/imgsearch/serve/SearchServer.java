@@ -37,8 +37,6 @@ public final class SearchServer implements AutoCloseable {
 
     private static final long THUMBNAIL_CACHE_BYTES = 64L * 1024 * 1024;
     private static final long MAX_SERVED_IMAGE_BYTES = 256L * 1024 * 1024;
-    /** How long a request may wait for a decode and embed worker, or for decode memory, before its 503. */
-    private static final Duration MAX_WORK_WAIT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final ObjectMapper mapper = new ObjectMapper()
@@ -58,7 +56,8 @@ public final class SearchServer implements AutoCloseable {
         Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
         ModelState modelState = new ModelState(model, searcher, metrics);
         ImageSource source = new ImageSource(roots, MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
-        WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS, MAX_WORK_WAIT, metrics);
+        WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS,
+                Duration.ofSeconds(WorkLimits.MAX_WAIT_SECONDS), metrics);
         if (!work.fitsLargestImage()) {
             LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
                     + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20,

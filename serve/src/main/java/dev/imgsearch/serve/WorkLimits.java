@@ -10,7 +10,10 @@ package dev.imgsearch.serve;
 public record WorkLimits(int workers, int queue, long memoryBytes) {
 
     /** Waiting requests per worker by default: enough to ride out a burst, few enough to answer 503 while it helps. */
-    static final int DEFAULT_QUEUE_PER_WORKER = 8;
+    public static final int DEFAULT_QUEUE_PER_WORKER = 8;
+
+    /** How long a request may wait for a worker, and for decode memory, before it gets its 503. */
+    public static final int MAX_WAIT_SECONDS = 10;
 
     /** One worker per core, a queue of {@value #DEFAULT_QUEUE_PER_WORKER} per worker, and half the heap for decoding. */
     public static WorkLimits forThisMachine() {

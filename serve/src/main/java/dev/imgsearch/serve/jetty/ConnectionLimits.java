@@ -20,9 +20,6 @@ public record ConnectionLimits(int maxThreads, Duration idleTimeout, Duration he
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
     public static final long DEFAULT_MIN_BODY_RATE = 1024;
 
-    public static final ConnectionLimits DEFAULT = new ConnectionLimits(DEFAULT_MAX_THREADS, DEFAULT_IDLE_TIMEOUT,
-            DEFAULT_HEADER_TIMEOUT, DEFAULT_MIN_BODY_RATE);
-
     /** Jetty's acceptor and selector threads come out of the pool too; fewer than this leaves none for requests. */
     private static final int MIN_THREADS = 8;
 

@@ -3,32 +3,44 @@ package dev.imgsearch.cli;
 import dev.imgsearch.jobs.BuildJob;
 import dev.imgsearch.jobs.BuildReport;
 import dev.imgsearch.jobs.SparkSessions;
+import dev.imgsearch.store.StoreUri;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Load embeddings into a vector store (a Spark job).",
             "Idempotent: writes only the rows the store lacks or holds for other image bytes."})
 final class BuildCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--embeddings", required = true, paramLabel = "PATH",
             description = "An embed job's --output, or a Parquet file or folder of embedding rows.")
     String embeddings;
 
-    @Option(names = "--store", required = true, paramLabel = "URI",
+    @Option(names = "--store", required = true, paramLabel = "URI", converter = StoreUriConverter.class,
             description = {"lucene:DIR[?kind=flat|hnsw|hnsw-int8&m=M&beam-width=N] (embedded, the default kind is hnsw)",
-                "or chroma:http://HOST:PORT/COLLECTION."})
-    String store;
+                "or chroma:http://HOST:PORT/COLLECTION; created if absent."})
+    StoreUri store;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Records per upsert (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--remove-missing",
-            description = "Delete store records whose id is not in the embeddings (their source is gone).")
+            description = {"Delete store records whose id is not in the embeddings (their source is gone).",
+                "Refused when that is more than " + BuildJob.MAX_REMOVED_PERCENT
+                    + "% of the store, which looks like a partial input, unless --force."})
     boolean removeMissing;
+
+    @Option(names = "--force", description = "With --remove-missing: delete however many records are missing.")
+    boolean force;
 
     @Mixin
     SparkOptions spark;
@@ -38,8 +50,13 @@ final class BuildCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         }
+        if (force && !removeMissing) {
+            throw new ParameterException(spec.commandLine(), "--force only applies to --remove-missing");
+        }
+        BuildJob.Removal removal = !removeMissing ? BuildJob.Removal.KEEP
+                : force ? BuildJob.Removal.REMOVE_MISSING_FORCED : BuildJob.Removal.REMOVE_MISSING;
         try (SparkSession session = SparkSessions.start("imgsearch build", spark.settings())) {
-            BuildReport report = BuildJob.run(session, embeddings, store, batchSize, removeMissing);
+            BuildReport report = BuildJob.run(session, embeddings, store, batchSize, removal);
             System.out.printf("%s: %d written, %d unchanged, %d removed, %d records%n", store, report.written(),
                     report.unchanged(), report.removed(), report.count());
         }

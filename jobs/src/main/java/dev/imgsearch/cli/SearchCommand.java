@@ -8,10 +8,11 @@ import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.preprocess.ClipPreprocessor;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -37,8 +38,9 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to search.")
-    String store;
+    @Option(names = "--store", required = true, paramLabel = "URI", converter = StoreUriConverter.class,
+            description = "The store to search (opened read-only).")
+    StoreUri store;
 
     @Option(names = "--model", paramLabel = "LOCATION",
             description = "The model the store was built with (for text and image queries; default: CLIP ViT-B/32).")
@@ -70,9 +72,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (VectorStore opened = VectorStores.open(store)) {
-            SearchRequest request = new SearchRequest(k, MetadataFilter.parse(filters, opened.schema()),
-                    Double.NEGATIVE_INFINITY, extraNeighbors);
+        try (VectorStore opened = store.open(OpenMode.READ_ONLY)) {
+            SearchRequest request = SearchRequest.builder().k(k).filter(MetadataFilter.parse(filters, opened.schema()))
+                    .extraNeighbors(extraNeighbors).build();
             if (query != null) {
                 print(out(), run(opened, query, request));
                 return 0;

@@ -5,8 +5,9 @@ import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,10 +42,10 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI",
+    @Option(names = "--store", required = true, paramLabel = "URI", converter = StoreUriConverter.class,
             description = {"Vector store: lucene:DIR or chroma:http://HOST:PORT/COLLECTION.",
-                "A lucene: URI without options is opened read-only, so a build job may write to it meanwhile."})
-    String store;
+                "Opened read-only, so a build may write to it meanwhile; it must exist."})
+    StoreUri store;
 
     @Option(names = "--model", paramLabel = "LOCATION",
             description = {"The model the store was built with: a directory, a .zip, an http(s) or s3a URL of a zip",
@@ -108,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        VectorStore opened = VectorStores.open(servingUri(store));
+        VectorStore opened = store.open(OpenMode.READ_ONLY);
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
@@ -168,11 +169,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             return false;
         }
-    }
-
-    /** Serving only reads: an option-less Lucene index is opened read-only so it never takes the writer's lock. */
-    static String servingUri(String uri) {
-        return uri.startsWith("lucene:") && !uri.contains("?") ? uri + "?read-only=true" : uri;
     }
 
     /** The model is shared (SharedModels closes it at JVM exit); the server and the store are this command's. */

@@ -2,10 +2,11 @@ package dev.imgsearch.cli;
 
 import dev.imgsearch.record.EmbeddingFiles;
 import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.StoreValidation;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,8 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to check.")
-    String store;
+    @Option(names = "--store", required = true, paramLabel = "URI", converter = StoreUriConverter.class,
+            description = "The store to check (opened read-only).")
+    StoreUri store;
 
     @Option(names = "--embeddings", required = true, paramLabel = "PATH",
             description = "The embeddings the store was built from (an embed job's --output).")
@@ -60,11 +62,11 @@ final class ValidateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sample must be positive, got " + sample);
         }
         Configuration conf = new Configuration();
-        List<EmbeddingRecord> queries = reservoir(EmbeddingFiles.read(embeddings, conf), sample, new Random(seed));
         StoreValidation.Result result;
-        try (VectorStore opened = VectorStores.open(store)) {
+        try (VectorStore opened = store.open(OpenMode.READ_ONLY)) {
+            List<EmbeddingRecord> queries = reservoir(EmbeddingFiles.read(embeddings, conf), sample, new Random(seed));
             result = StoreValidation.run(opened, queries, EmbeddingFiles.read(embeddings, conf),
-                    SearchRequest.top(k).withExtraNeighbors(extraNeighbors));
+                    SearchRequest.builder().k(k).extraNeighbors(extraNeighbors).build());
         }
         boolean selfOk = result.selfRetrieval() >= minSelf;
         boolean recallOk = result.recallAtK() >= minRecall;

@@ -2,8 +2,13 @@ package dev.imgsearch.jobs;
 
 import dev.imgsearch.common.OneLine;
 import dev.imgsearch.record.EmbeddingRecord;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,17 +21,24 @@ final class EmbeddingsInput {
     private EmbeddingsInput() {
     }
 
-    /** {@code location} is an embed job's output root or a Parquet file or folder of embedding rows. */
+    /**
+     * {@code location} is an embed job's output root or a Parquet file or folder of embedding rows. A missing one is
+     * found here, before Spark, which would log a warning with a stack trace about it first.
+     */
     static Dataset<Row> read(SparkSession spark, String location) {
         String path = location;
         try {
             Path root = new Path(location);
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(root)) {
+                throw new IllegalArgumentException("no embeddings at " + location + ": no such file or directory");
+            }
             Path nested = new Path(root, "embeddings");
-            if (nested.getFileSystem(spark.sparkContext().hadoopConfiguration()).isDirectory(nested)) {
+            if (fs.isDirectory(nested)) {
                 path = nested.toString();
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + location + ": " + OneLine.of(e), e);
         }
         Dataset<Row> rows;
         try {
@@ -43,6 +55,29 @@ final class EmbeddingsInput {
             }
         }
         return rows;
+    }
+
+    /**
+     * Runs {@code work}, which reads the embeddings at {@code location}; when Spark fails to read one of their files
+     * (truncated, corrupt, not Parquet), the error names that file.
+     */
+    static <T> T naming(String location, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (Exception e) {
+            // Spark throws its checked SparkException undeclared, so this catches more than RuntimeExceptions.
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof SparkThrowable spark) {
+                    Map<String, String> parameters = spark.getMessageParameters();
+                    String file = parameters.getOrDefault("path", parameters.get("file"));
+                    if (file != null) {
+                        throw new IllegalArgumentException("cannot read " + file + " of the embeddings at " + location
+                                + " (truncated or corrupt?): " + OneLine.of(t.getCause() == null ? t : t.getCause()), e);
+                    }
+                }
+            }
+            throw e;
+        }
     }
 
     static EmbeddingRecord toRecord(Row row) {

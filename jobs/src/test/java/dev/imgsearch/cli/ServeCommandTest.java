@@ -14,6 +14,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -23,12 +25,13 @@ class ServeCommandTest {
 
     private final ServeFixture fixture = ServeFixture.get();
 
+    /** The fixture holds the index's writer lock throughout: serving opens it read-only, options or not. */
     @Test
     void servesUntilInterruptedThenReleasesThePort() throws Exception {
         int port = freePort();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread serving = new Thread(() -> exit.set(new CommandLine(new ServeCommand()).execute(
-                "--store", "lucene:" + fixture.workDir.resolve("index"),
+                "--store", "lucene:" + fixture.workDir.resolve("index") + "?candidates=200",
                 "--model", ServeFixture.MODEL_DIR.toString(),
                 "--port", Integer.toString(port),
                 "--image-root", fixture.imageRoot.toString(),
@@ -70,10 +73,27 @@ class ServeCommandTest {
     }
 
     @Test
-    void luceneIndexesAreOpenedReadOnlyUnlessOptionsSayOtherwise() {
-        assertEquals("lucene:/data/index?read-only=true", ServeCommand.servingUri("lucene:/data/index"));
-        assertEquals("lucene:/data/index?candidates=200", ServeCommand.servingUri("lucene:/data/index?candidates=200"));
-        assertEquals("chroma:http://127.0.0.1:8000/images", ServeCommand.servingUri("chroma:http://127.0.0.1:8000/images"));
+    void aMissingStoreIsAOneLineErrorAndCreatesNothing() throws Exception {
+        Path missing = fixture.workDir.resolve("typo").resolve("idx");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine().setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("serve", "--store", "lucene:" + missing, "--model", ServeFixture.MODEL_DIR.toString(),
+                "--port", Integer.toString(freePort()));
+
+        assertEquals(1, code, err.toString());
+        assertEquals("imgsearch: error: no Lucene index at " + missing + ": the directory does not exist",
+                err.toString().strip());
+        assertFalse(Files.exists(missing.getParent()), "serve must not create a store");
+    }
+
+    @Test
+    void aMalformedStoreUriIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine().setErr(new PrintWriter(err, true));
+
+        assertEquals(2, cli.execute("serve", "--store", "lucene:/x?kind=ivf", "--model", "/m"));
+        assertTrue(err.toString().contains("unknown Lucene index kind 'ivf'"), err.toString());
     }
 
     private static HttpResponse<byte[]> waitForReady(Http http) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.imgsearch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgsearch.jobs.BuildJob;
@@ -10,11 +11,13 @@ import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.jobs.TestPaths;
 import dev.imgsearch.record.EmbeddingFiles;
 import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.store.StoreUri;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ class ValidateAndSearchCommandTest {
         try {
             EmbedJob.run(spark, new EmbedSettings(TestPaths.SAMPLE_IMAGES.toString(), SourceOptions.defaults(),
                     embeddings, TestPaths.TINY_MODEL.toString(), 8, 8, 178_956_970L, 1, 0));
-            BuildJob.run(spark, embeddings, store, 100, false);
+            BuildJob.run(spark, embeddings, StoreUri.parse(store), 100, BuildJob.Removal.KEEP);
         } finally {
             spark.stop();
         }
@@ -102,6 +105,30 @@ class ValidateAndSearchCommandTest {
                 TestPaths.TINY_MODEL.toString(), "-k", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("calculator.png") && r.out().contains("similarity=1.0000"), r.out());
+    }
+
+    @Test
+    void aSearchOnAMissingStoreIsOneLineCreatesNothingAndLoadsNoModel() {
+        Path typo = tmp.resolve("missing");
+        Result r = run("search", "a red car", "--store", "lucene:" + typo.resolve("idx"), "--model",
+                tmp.resolve("no-such-model").toString());
+
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals("imgsearch: error: no Lucene index at " + typo.resolve("idx")
+                + ": the directory does not exist", r.err().strip(), "the store is checked before the model");
+        assertEquals("", r.out());
+        assertFalse(Files.exists(typo), "a search must not create a store");
+    }
+
+    @Test
+    void validateOnAMissingStoreIsOneLineAndCreatesNothing() {
+        Path typo = tmp.resolve("missing-too");
+        Result r = run("validate", "--store", "lucene:" + typo, "--embeddings", embeddings);
+
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals("imgsearch: error: no Lucene index at " + typo + ": the directory does not exist",
+                r.err().strip());
+        assertFalse(Files.exists(typo));
     }
 
     @Test

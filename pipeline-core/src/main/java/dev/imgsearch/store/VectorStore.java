@@ -53,7 +53,7 @@ public interface VectorStore extends AutoCloseable {
      */
     default List<SearchHit> searchById(String id, SearchRequest request) {
         VectorRecord self = get(id).orElseThrow(() -> new NoSuchElementException("no record with id '" + id + "'"));
-        List<SearchHit> hits = new ArrayList<>(search(self.vector(), request.withK(request.k() + 1)));
+        List<SearchHit> hits = new ArrayList<>(search(self.vector(), request.toBuilder().k(request.k() + 1).build()));
         hits.removeIf(hit -> hit.id().equals(id));
         return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : List.copyOf(hits);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -59,8 +60,8 @@ class OpsTest {
         try (SearchServer server = new SearchServer(fixture.config(), fixture.store, failed).start()) {
             assertError(new Http(server.port()).get("/ready"), 503, "the model failed to load: model.pt is corrupt");
         }
-        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
+        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
             other.upsert(List.of(new VectorRecord("x", new float[] {1, 0, 0}, Map.of())));
             try (SearchServer server = fixture.start(fixture.config(), other)) {
                 Http http = new Http(server.port());

@@ -3,7 +3,6 @@ package dev.imgsearch.cli;
 import dev.imgsearch.jobs.BuildJob;
 import dev.imgsearch.jobs.BuildReport;
 import dev.imgsearch.jobs.SparkSessions;
-import dev.imgsearch.store.StoreUri;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -25,10 +24,8 @@ final class BuildCommand implements Callable<Integer> {
             description = "An embed job's --output, or a Parquet file or folder of embedding rows.")
     String embeddings;
 
-    @Option(names = "--store", required = true, paramLabel = "URI", converter = StoreUriConverter.class,
-            description = {"lucene:DIR[?kind=flat|hnsw|hnsw-int8&m=M&beam-width=N] (embedded, the default kind is hnsw)",
-                "or chroma:http://HOST:PORT/COLLECTION; created if absent."})
-    StoreUri store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Records per upsert (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -48,7 +45,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+            throw new ParameterException(spec.commandLine(), "--batch-size must be positive, got " + batchSize);
         }
         if (force && !removeMissing) {
             throw new ParameterException(spec.commandLine(), "--force only applies to --remove-missing");
@@ -56,8 +53,9 @@ final class BuildCommand implements Callable<Integer> {
         BuildJob.Removal removal = !removeMissing ? BuildJob.Removal.KEEP
                 : force ? BuildJob.Removal.REMOVE_MISSING_FORCED : BuildJob.Removal.REMOVE_MISSING;
         try (SparkSession session = SparkSessions.start("imgsearch build", spark.settings())) {
-            BuildReport report = BuildJob.run(session, embeddings, store, batchSize, removal);
-            System.out.printf("%s: %d written, %d unchanged, %d removed, %d records%n", store, report.written(),
+            BuildReport report = BuildJob.run(session, embeddings, store.uri, batchSize, removal);
+            spec.commandLine().getOut().printf("%s: %d written, %d unchanged, %d removed, %d records%n", store.uri,
+                    report.written(),
                     report.unchanged(), report.removed(), report.count());
         }
         return 0;

@@ -80,7 +80,7 @@ public final class BuildJob {
     private static BuildReport build(SparkSession spark, String embeddings, StoreUri store, int batchSize,
             Removal removal) {
         long started = System.nanoTime();
-        Dataset<Row> rows = EmbeddingsInput.read(spark, embeddings);
+        Dataset<Row> rows = EmbeddingsInput.open(spark, embeddings).rows();
         List<Row> existing = new ArrayList<>();
         OptionalInt storeDimension = readKeys(store, existing);
         Dataset<Row> stored = spark.createDataFrame(existing, KEYS);

@@ -1,12 +1,15 @@
 package dev.imgsearch.jobs;
 
 import dev.imgsearch.common.OneLine;
+import dev.imgsearch.embed.EmbedOutput;
+import dev.imgsearch.embed.Embeddings;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.record.EmbeddingRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
@@ -18,33 +21,35 @@ final class EmbeddingsInput {
 
     private static final List<String> REQUIRED = List.of("id", "uri", "width", "height", "sha256", "model", "embedding");
 
-    private EmbeddingsInput() {
+    private final Dataset<Row> rows;
+    private final Optional<Provenance> provenance;
+
+    private EmbeddingsInput(Dataset<Row> rows, Optional<Provenance> provenance) {
+        this.rows = rows;
+        this.provenance = provenance;
     }
 
     /**
-     * {@code location} is an embed job's output root or a Parquet file or folder of embedding rows. A missing one is
-     * found here, before Spark, which would log a warning with a stack trace about it first.
+     * {@code location} is an embed job's output root (its committed shards are read) or a Parquet file or folder of
+     * embedding rows.
+     *
+     * @throws IllegalArgumentException when there are no embeddings there
+     * @throws EmbedOutput.MixedOutputException when the output's shards were made by different models
      */
-    static Dataset<Row> read(SparkSession spark, String location) {
-        String path = location;
+    static EmbeddingsInput open(SparkSession spark, String location) {
+        Embeddings embeddings;
+        Optional<Provenance> provenance;
         try {
-            Path root = new Path(location);
-            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(root)) {
-                throw new IllegalArgumentException("no embeddings at " + location + ": no such file or directory");
-            }
-            Path nested = new Path(root, "embeddings");
-            if (fs.isDirectory(nested)) {
-                path = nested.toString();
-            }
+            embeddings = Embeddings.at(location, spark.sparkContext().hadoopConfiguration());
+            provenance = embeddings.provenance();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + location + ": " + OneLine.of(e), e);
         }
         Dataset<Row> rows;
         try {
-            rows = spark.read().parquet(path);
+            rows = spark.read().parquet(embeddings.files().stream().map(Path::toString).toArray(String[]::new));
         } catch (Exception e) {
-            // Spark's AnalysisException (a checked exception Scala does not declare): missing path, no Parquet.
+            // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
             throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
         }
         List<String> columns = List.of(rows.columns());
@@ -54,6 +59,11 @@ final class EmbeddingsInput {
                         + "' column (columns: " + columns + ")");
             }
         }
+        return new EmbeddingsInput(rows, provenance);
+    }
+
+    /** The rows, as Spark reads them. */
+    Dataset<Row> rows() {
         return rows;
     }
 
@@ -78,6 +88,11 @@ final class EmbeddingsInput {
             }
             throw e;
         }
+    }
+
+    /** The model and preprocessing the rows were made with, when an embed output's markers say. */
+    Optional<Provenance> provenance() {
+        return provenance;
     }
 
     static EmbeddingRecord toRecord(Row row) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged spark-submit jar, run through Spark's real spark-submit code path, in local mode and on a standalone
- * cluster on loopback; a worker and the driver are SIGKILLed mid-job and the output stays exactly-once.
+ * cluster on loopback; a worker and the driver are SIGKILLed mid-job and the output stays exactly-once, with no
+ * staging file of a killed attempt left behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkClusterIT {
@@ -161,5 +162,9 @@ class SparkClusterIT {
         assertEquals(IMAGES, rows.size(), () -> "output listing: " + listing(output));
         assertEquals(BROKEN, errors.size(), () -> "output listing: " + listing(output));
         assertEquals(totalShards(), committed(output));
+        try (Stream<Path> files = Files.walk(output)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "staging files of killed attempts are cleaned up");
+        }
     }
 }

@@ -63,6 +63,9 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     QueryOptions limits;
 
+    @Mixin
+    OtherModelOption otherModel;
+
     @Override
     public Integer call() throws Exception {
         limits.validate();
@@ -103,12 +106,14 @@ final class SearchCommand implements Callable<Integer> {
         return q;
     }
 
-    private static List<SearchHit> run(VectorStore opened, ModelLocation location, Query q, SearchRequest request)
+    private List<SearchHit> run(VectorStore opened, ModelLocation location, Query q, SearchRequest request)
             throws Exception {
         if (q.id != null) {
             return opened.searchById(q.id, request);
         }
-        ClipEmbedder clip = ClipEmbedder.of(SharedModels.get(location, ClipModel.defaultDevice()));
+        ClipModel loaded = SharedModels.get(location, ClipModel.defaultDevice());
+        otherModel.check(opened, store.uri, loaded.identity());
+        ClipEmbedder clip = ClipEmbedder.of(loaded);
         if (q.text != null) {
             return opened.search(clip.embedTexts(List.of(q.text))[0], request);
         }

@@ -5,6 +5,7 @@ import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
+import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorStore;
 import java.nio.file.Path;
@@ -47,6 +48,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption model;
+
+    @Mixin
+    OtherModelOption otherModel;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -104,7 +108,9 @@ final class ServeCommand implements Callable<Integer> {
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                loading.complete(SharedModels.get(location));
+                ClipModel loaded = SharedModels.get(location);
+                otherModel.check(opened, store.uri, loaded.identity());
+                loading.complete(loaded);
             } catch (Exception | Error e) {
                 loading.completeExceptionally(e);
             }
@@ -147,6 +153,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (failure.get() != null && withdraw(hook)) {
             close(server, opened);
+            if (failure.get() instanceof ModelMismatchException refused) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot load the model "
                     + (model.model == null ? "(default)" : model.model) + ": "
                     + failure.get().getMessage(), failure.get());

@@ -1,6 +1,7 @@
 package dev.imgsearch.cli;
 
 import dev.imgsearch.embed.Embeddings;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -52,6 +54,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    OtherModelOption otherModel;
+
     @Override
     public Integer call() throws Exception {
         query.validate();
@@ -62,6 +67,10 @@ final class ValidateCommand implements Callable<Integer> {
         StoreValidation.Result result;
         try (VectorStore opened = store.uri.open(OpenMode.READ_ONLY)) {
             Embeddings rows = Embeddings.at(embeddings, conf);
+            Optional<Provenance> provenance = rows.provenance();
+            if (provenance.isPresent()) {
+                otherModel.check(opened, store.uri, provenance.get().model());
+            }
             List<EmbeddingRecord> queries = reservoir(rows.read(), sample, new Random(seed));
             result = StoreValidation.run(opened, queries, rows.read(),
                     SearchRequest.builder().k(query.k).extraNeighbors(query.extraNeighbors).build());

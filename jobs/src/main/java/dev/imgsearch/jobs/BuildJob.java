@@ -5,7 +5,10 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.size;
 
+import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreCapability;
 import dev.imgsearch.store.StoreUri;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -30,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * The build job: embeddings Parquet → a vector store. Only rows the store lacks, or holds for different image bytes,
  * are written, so a re-run is idempotent and a run over a grown embeddings set adds only what is new.
  *
- * <p>Everything that can be wrong with the input is found before the store is touched: every row to write is read
- * once (a corrupt part fails the build naming the file), its dimension checked against the store's, and the share of
+ * <p>Everything that can be wrong with the input is found before the store is touched: the model that made it is
+ * checked against the one the store records (and recorded in a new store), every row to write is read once (a
+ * corrupt part fails the build naming the file), its dimension checked against the store's, and the share of
  * the store {@link Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did
  * not exist is created only then, so a failed build leaves none behind.
  *
@@ -80,9 +85,15 @@ public final class BuildJob {
     private static BuildReport build(SparkSession spark, String embeddings, StoreUri store, int batchSize,
             Removal removal) {
         long started = System.nanoTime();
-        Dataset<Row> rows = EmbeddingsInput.open(spark, embeddings).rows();
+        EmbeddingsInput input = EmbeddingsInput.open(spark, embeddings);
+        Dataset<Row> rows = input.rows();
+        Optional<ModelIdentity> model = input.provenance().map(Provenance::model);
+        if (model.isEmpty()) {
+            LOG.warn("{} records no model (not an embed job's output), so nothing checks that it matches {}'s",
+                    embeddings, store);
+        }
         List<Row> existing = new ArrayList<>();
-        OptionalInt storeDimension = readKeys(store, existing);
+        OptionalInt storeDimension = readKeys(store, model, existing);
         Dataset<Row> stored = spark.createDataFrame(existing, KEYS);
         Dataset<Row> todo = rows.join(stored,
                 rows.col("id").equalTo(stored.col("id")).and(rows.col("sha256").equalTo(stored.col("sha256"))),
@@ -102,6 +113,7 @@ public final class BuildJob {
 
         long count;
         try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
+            model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
                 String uri = store.text();
                 todo.foreachPartition(partition -> {
@@ -129,12 +141,22 @@ public final class BuildJob {
         return report;
     }
 
-    /** Adds the store's id and sha256 pairs to {@code keys} and returns its dimension; nothing for a missing store. */
-    private static OptionalInt readKeys(StoreUri store, List<Row> keys) {
+    /**
+     * Checks that the store holds embeddings of {@code model} (or of no recorded model), adds its id and sha256 pairs
+     * to {@code keys} and returns its dimension; nothing for a missing store.
+     */
+    private static OptionalInt readKeys(StoreUri store, Optional<ModelIdentity> model, List<Row> keys) {
         if (!store.exists()) {
             return OptionalInt.empty();
         }
         try (VectorStore opened = store.open(OpenMode.READ_ONLY)) {
+            if (model.isPresent()) {
+                try {
+                    opened.requireModel(model.get(), store.text());
+                } catch (ModelMismatchException e) {
+                    throw e.advise("build these embeddings into a store of their own");
+                }
+            }
             opened.forEachRecord(MetadataSchema.SHA256,
                     (id, sha256) -> keys.add(RowFactory.create(id, sha256 == null ? null : sha256.toString())));
             return opened.dimension();

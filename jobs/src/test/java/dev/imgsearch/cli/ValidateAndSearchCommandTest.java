@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.embed.EmbedOutputFixtures;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.jobs.BuildJob;
 import dev.imgsearch.jobs.EmbedJob;
 import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.jobs.TestPaths;
 import dev.imgsearch.embed.Embeddings;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.store.StoreUri;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -129,6 +133,51 @@ class ValidateAndSearchCommandTest {
         assertEquals("imgsearch: error: no Lucene index at " + typo + ": the directory does not exist",
                 r.err().strip());
         assertFalse(Files.exists(typo));
+    }
+
+    @Test
+    void aSearchWithAnotherModelThanTheStoresIsRefusedUnlessAllowed() throws Exception {
+        Path other = copyOfTheTinyModelNamed("another-tiny-clip");
+
+        Result refused = run("search", "a red car", "--store", store, "--model", other.toString(), "-k", "3");
+        Result allowed = run("search", "a red car", "--store", store, "--model", other.toString(), "-k", "3",
+                "--allow-other-model");
+
+        assertEquals(1, refused.code(), refused.out() + refused.err());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains(store + " holds embeddings of model tiny-clip-test (sha256 ")
+                && refused.err().contains("not of another-tiny-clip (sha256 ")
+                && refused.err().strip().endsWith("use the model it was built with, or pass --allow-other-model"),
+                refused.err());
+        assertEquals(0, allowed.code(), allowed.err());
+        assertEquals(3, allowed.out().lines().count(), allowed.out());
+    }
+
+    @Test
+    void validateRefusesEmbeddingsOfAnotherModelThanTheStoresUnlessAllowed() throws Exception {
+        Path output = tmp.resolve("other-model-out");
+        ModelIdentity other = new ModelIdentity("other", "cd".repeat(32));
+        EmbedOutputFixtures.commitShard(output, "00000-aa", 3, new Provenance(other, "pre", 8));
+
+        Result r = run("validate", "--store", store, "--embeddings", output.toString());
+
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("not of " + other + ": use the model it was built with"), r.err());
+        assertEquals("", r.out());
+    }
+
+    /** The tiny model's files under another name: the same weights, another identity. */
+    private static Path copyOfTheTinyModelNamed(String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        Files.createDirectories(copy);
+        try (var files = Files.list(TestPaths.TINY_MODEL)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        Path descriptor = copy.resolve("imgsearch-model.json");
+        Files.writeString(descriptor, Files.readString(descriptor).replace("tiny-clip-test", name));
+        return copy;
     }
 
     @Test

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.embed.EmbedOutputFixtures;
+import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
@@ -16,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -167,6 +172,27 @@ class BuildJobTest {
 
         assertTrue(e.getMessage().contains("part-c.parquet"), e.getMessage());
         assertEquals(50, count(store), "nothing of a failed build is written, not even the readable part b");
+    }
+
+    @Test
+    void aStoreKeepsTheModelOfItsFirstBuildAndRefusesEmbeddingsOfAnother() throws IOException {
+        Path first = tmp.resolve("out-model-a");
+        EmbedOutputFixtures.commitShard(first, "00000-aa", 3, EmbedOutputFixtures.PROVENANCE);
+        Path second = tmp.resolve("out-model-b");
+        ModelIdentity other = new ModelIdentity("tiny", "cd".repeat(32));
+        EmbedOutputFixtures.commitShard(second, "00000-bb", 4, new Provenance(other, "pre", 8));
+        String store = "lucene:" + tmp.resolve("one-model-index");
+        build(first, store, 64, BuildJob.Removal.KEEP);
+
+        ModelMismatchException e = assertThrows(ModelMismatchException.class,
+                () -> build(second, store, 64, BuildJob.Removal.KEEP));
+
+        assertEquals(store + " holds embeddings of model " + EmbedOutputFixtures.PROVENANCE.model() + ", not of "
+                + other + ": build these embeddings into a store of their own", e.getMessage());
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            assertEquals(3, opened.count(), "nothing of the other model was written");
+            assertEquals(Optional.of(EmbedOutputFixtures.PROVENANCE.model()), opened.model());
+        }
     }
 
     /** Cuts the file in half, footer and all, as a full disk or a killed copy leaves it. */

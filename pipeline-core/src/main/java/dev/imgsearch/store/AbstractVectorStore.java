@@ -1,5 +1,7 @@
 package dev.imgsearch.store;
 
+import dev.imgsearch.model.ModelIdentity;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +42,9 @@ public abstract class AbstractVectorStore implements VectorStore {
      */
     protected abstract void write(List<VectorRecord> records, int dimension);
 
+    /** Keeps {@code model} as the store's model, for {@link #model()}; called once per store, by a writer. */
+    protected abstract void saveModel(ModelIdentity model);
+
     /** Deletes these ids (at least one); unknown ones are ignored. */
     protected abstract void remove(Collection<String> ids);
 
@@ -79,6 +84,16 @@ public abstract class AbstractVectorStore implements VectorStore {
                         schema().canonical(record.metadata())));
             }
             write(checked, dimension);
+        });
+    }
+
+    @Override
+    public final void recordModel(ModelIdentity model) {
+        whileWriting(() -> {
+            requireModel(model, describe());
+            if (model().isEmpty()) {
+                saveModel(model);
+            }
         });
     }
 

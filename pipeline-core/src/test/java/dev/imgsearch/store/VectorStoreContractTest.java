@@ -1,5 +1,6 @@
 package dev.imgsearch.store;
 
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.EmbeddingRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 
@@ -349,6 +351,28 @@ public abstract class VectorStoreContractTest {
         }
 
         assertFalse(missing.exists(), "a failed open must leave no store behind");
+    }
+
+    @Test
+    void theFirstRecordedModelIsKeptAndAnotherIsRefused() {
+        ModelIdentity clip = new ModelIdentity("clip", "a".repeat(64));
+        ModelIdentity renamed = new ModelIdentity("clip-copy", "a".repeat(64));
+        ModelIdentity other = new ModelIdentity("clip", "b".repeat(64));
+        assertEquals(Optional.empty(), store.model(), "a new store records no model");
+
+        store.recordModel(clip);
+        store.recordModel(renamed);
+        ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> store.recordModel(other));
+
+        assertEquals(Optional.of(clip), store.model());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains(clip.toString()) && e.getMessage().contains(other.toString()), e.getMessage());
+        store.requireModel(renamed, "the store");
+        assertThrows(ModelMismatchException.class, () -> store.requireModel(other, "the store"));
+        try (VectorStore reader = uri.open(OpenMode.READ_ONLY)) {
+            assertEquals(Optional.of(clip), reader.model(), "the model is kept with the store");
+            assertThrows(IllegalStateException.class, () -> reader.recordModel(clip));
+        }
     }
 
     // ---- helpers shared with the store-specific tests ----

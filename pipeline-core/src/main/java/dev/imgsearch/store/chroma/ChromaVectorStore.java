@@ -1,5 +1,6 @@
 package dev.imgsearch.store.chroma;
 
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.AbstractVectorStore;
 import dev.imgsearch.store.ExactRerank;
 import dev.imgsearch.store.MetadataFilter;
@@ -40,6 +41,8 @@ import java.util.stream.IntStream;
 public final class ChromaVectorStore extends AbstractVectorStore {
 
     static final String SCHEMA_KEY = "imgsearch_schema";
+    private static final String MODEL_NAME_KEY = "imgsearch_model_name";
+    private static final String MODEL_DIGEST_KEY = "imgsearch_model_digest";
     private static final String SPACE = "cosine";
     private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
 
@@ -51,6 +54,7 @@ public final class ChromaVectorStore extends AbstractVectorStore {
     private final long maxRequestBytes;
     private final boolean base64;
     private volatile int dimension;
+    private volatile ModelIdentity model;
 
     private ChromaVectorStore(OpenMode mode, ChromaClient client, ChromaCollection collection, MetadataSchema schema,
                               int maxBatchRecords, long maxRequestBytes, boolean base64) {
@@ -63,6 +67,7 @@ public final class ChromaVectorStore extends AbstractVectorStore {
         this.maxRequestBytes = maxRequestBytes;
         this.base64 = base64;
         this.dimension = collection.dimension() == null ? 0 : collection.dimension();
+        this.model = model(collection.metadata());
     }
 
     /**
@@ -217,6 +222,28 @@ public final class ChromaVectorStore extends AbstractVectorStore {
         return hits;
     }
 
+    /** The model as the collection's metadata records it, asking the server while it is unknown here. */
+    @Override
+    public Optional<ModelIdentity> model() {
+        ensureOpen();
+        if (model == null) {
+            model = model(call(() -> client.getCollection(collectionName)).metadata());
+        }
+        return Optional.ofNullable(model);
+    }
+
+    @Override
+    protected void saveModel(ModelIdentity recorded) {
+        Map<String, Object> metadata = new LinkedHashMap<>(call(() -> client.getCollection(collectionName)).metadata());
+        metadata.put(MODEL_NAME_KEY, recorded.name());
+        metadata.put(MODEL_DIGEST_KEY, recorded.digest());
+        call(() -> {
+            client.replaceCollectionMetadata(collectionId, metadata);
+            return null;
+        });
+        model = recorded;
+    }
+
     @Override
     protected String describe() {
         return "Chroma store for collection '" + collectionName + "'";
@@ -237,6 +264,11 @@ public final class ChromaVectorStore extends AbstractVectorStore {
             }
         }
         return dimension;
+    }
+
+    private static ModelIdentity model(Map<String, Object> metadata) {
+        return metadata.get(MODEL_NAME_KEY) instanceof String name && metadata.get(MODEL_DIGEST_KEY) instanceof String digest
+                ? new ModelIdentity(name, digest) : null;
     }
 
     /** Every schema field, absent ones as nulls so that Chroma removes what an older version of the record had. */

@@ -1,6 +1,7 @@
 package dev.imgsearch.store.lucene;
 
 import dev.imgsearch.common.OneLine;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreException;
 import org.apache.lucene.index.DirectoryReader;
@@ -19,11 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Lucene side of a {@link LuceneVectorStore}: the directory, its one writer (none when read-only), point-in-time
- * searchers, and the commit data that keeps the settings and the dimension.
+ * searchers, and the commit data that keeps the settings, the dimension and the model.
  *
  * <p>Every change ends with a commit, which is atomic: after a crash the index opens at the last completed change,
  * never half-way through one. Searchers are near-real-time readers of the writer; a read-only index sees another
@@ -36,24 +38,56 @@ final class LuceneIndex {
     static final long READ_ONLY_REFRESH_MILLIS = 1_000;
 
     private static final double RAM_BUFFER_MB = 64;
+    private static final String DIMENSION_KEY = "imgsearch.dimension";
+    private static final String MODEL_NAME_KEY = "imgsearch.model.name";
+    private static final String MODEL_DIGEST_KEY = "imgsearch.model.digest";
+
+    /**
+     * What the index's commits record besides its settings.
+     *
+     * @param dimension the vector dimension, 0 before the first vector
+     * @param model     the model whose embeddings the index holds, null while none is recorded
+     */
+    private record Recorded(int dimension, ModelIdentity model) {
+
+        static Recorded from(Map<String, String> commitData) {
+            String dimension = commitData.get(DIMENSION_KEY);
+            String name = commitData.get(MODEL_NAME_KEY);
+            String digest = commitData.get(MODEL_DIGEST_KEY);
+            return new Recorded(dimension == null ? 0 : Integer.parseInt(dimension),
+                    name == null || digest == null ? null : new ModelIdentity(name, digest));
+        }
+
+        Map<String, String> commitData(LuceneIndexSettings settings) {
+            Map<String, String> data = settings.commitData();
+            if (dimension != 0) {
+                data.put(DIMENSION_KEY, Integer.toString(dimension));
+            }
+            if (model != null) {
+                data.put(MODEL_NAME_KEY, model.name());
+                data.put(MODEL_DIGEST_KEY, model.digest());
+            }
+            return data;
+        }
+    }
 
     private final Path path;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final LuceneIndexSettings settings;
-    private volatile int dimension;
+    private volatile Recorded recorded;
     private volatile boolean abandoned;
     private volatile long lastRefreshNanos = System.nanoTime();
 
     private LuceneIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
-                        LuceneIndexSettings settings, int dimension) {
+                        LuceneIndexSettings settings, Recorded recorded) {
         this.path = path;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
         this.settings = settings;
-        this.dimension = dimension;
+        this.recorded = recorded;
     }
 
     /** Whether an existing index must have been created with the settings a caller opens it with. */
@@ -93,7 +127,7 @@ final class LuceneIndex {
             }
             if (!mode.writes()) {
                 SearcherManager searchers = new SearcherManager(directory, null);
-                return new LuceneIndex(dir, directory, null, searchers, actual, committedDimension(searchers));
+                return new LuceneIndex(dir, directory, null, searchers, actual, committed(searchers));
             }
             return openWriter(dir, directory, actual);
         } catch (IOException | RuntimeException e) {
@@ -113,7 +147,13 @@ final class LuceneIndex {
     /** The vector dimension, 0 while the index has never held a vector. */
     int dimension() {
         refreshIfReadOnly();
-        return dimension;
+        return recorded.dimension();
+    }
+
+    /** The model whose embeddings the index holds, as recorded. */
+    Optional<ModelIdentity> model() {
+        refreshIfReadOnly();
+        return Optional.ofNullable(recorded.model());
     }
 
     /** The most dimensions the index's vector format holds. */
@@ -165,12 +205,20 @@ final class LuceneIndex {
      * state before it. Callers serialise changes.
      */
     void write(String action, int newDimension, WriterWork work) {
+        Recorded now = recorded;
+        commit(action, now.dimension() == 0 && newDimension != 0 ? new Recorded(newDimension, now.model()) : now, work);
+    }
+
+    /** Records the model in a commit of its own. */
+    void recordModel(ModelIdentity model) {
+        commit("recording the model", new Recorded(recorded.dimension(), model), writer -> { });
+    }
+
+    private void commit(String action, Recorded next, WriterWork work) {
         try {
             work.run(writer);
-            if (dimension == 0 && newDimension != 0) {
-                Map<String, String> data = settings.commitData();
-                data.put(LuceneIndexSettings.DIMENSION_KEY, Integer.toString(newDimension));
-                writer.setLiveCommitData(data.entrySet());
+            if (!next.equals(recorded)) {
+                writer.setLiveCommitData(next.commitData(settings).entrySet());
             }
             writer.commit();
         } catch (IOException | RuntimeException e) {
@@ -178,9 +226,7 @@ final class LuceneIndex {
             throw new StoreException(action + " on Lucene index at " + path + " failed, the store is closed and its last "
                     + "commit kept: " + OneLine.of(e), e);
         }
-        if (newDimension != 0) {
-            dimension = newDimension;
-        }
+        recorded = next;
         try {
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -226,7 +272,7 @@ final class LuceneIndex {
         lastRefreshNanos = now;
         try {
             if (searchers.maybeRefresh()) {
-                dimension = committedDimension(searchers);
+                recorded = committed(searchers);
             }
         } catch (AlreadyClosedException e) {
             throw new IllegalStateException("Lucene store at " + path + " is closed");
@@ -243,32 +289,27 @@ final class LuceneIndex {
                 .setRAMBufferSizeMB(RAM_BUFFER_MB);
         IndexWriter writer = new IndexWriter(directory, config);
         try {
-            int dimension = 0;
+            Recorded recorded = new Recorded(0, null);
             if (writer.getLiveCommitData() == null || !writer.getLiveCommitData().iterator().hasNext()) {
                 writer.setLiveCommitData(settings.commitData().entrySet());
                 writer.commit();
             } else {
-                dimension = dimension(toMap(writer.getLiveCommitData()));
+                recorded = Recorded.from(toMap(writer.getLiveCommitData()));
             }
-            return new LuceneIndex(dir, directory, writer, new SearcherManager(writer, null), settings, dimension);
+            return new LuceneIndex(dir, directory, writer, new SearcherManager(writer, null), settings, recorded);
         } catch (IOException | RuntimeException e) {
             writer.rollback();
             throw e;
         }
     }
 
-    private static int committedDimension(SearcherManager searchers) throws IOException {
+    private static Recorded committed(SearcherManager searchers) throws IOException {
         IndexSearcher searcher = searchers.acquire();
         try {
-            return dimension(((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData());
+            return Recorded.from(((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData());
         } finally {
             searchers.release(searcher);
         }
-    }
-
-    private static int dimension(Map<String, String> commitData) {
-        String value = commitData.get(LuceneIndexSettings.DIMENSION_KEY);
-        return value == null ? 0 : Integer.parseInt(value);
     }
 
     private static Map<String, String> toMap(Iterable<Map.Entry<String, String>> entries) {

@@ -30,7 +30,6 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
             new LuceneIndexSettings(LuceneIndexKind.HNSW, DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH, MetadataSchema.IMAGES);
 
     static final String FORMAT_KEY = "imgsearch.format";
-    static final String DIMENSION_KEY = "imgsearch.dimension";
     private static final String FORMAT = "1";
     private static final String KIND_KEY = "imgsearch.kind";
     private static final String MAX_CONN_KEY = "imgsearch.hnsw.max-conn";

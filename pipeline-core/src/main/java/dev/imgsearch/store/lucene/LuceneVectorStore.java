@@ -1,5 +1,6 @@
 package dev.imgsearch.store.lucene;
 
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.AbstractVectorStore;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
@@ -126,6 +127,17 @@ public final class LuceneVectorStore extends AbstractVectorStore {
     }
 
     @Override
+    public Optional<ModelIdentity> model() {
+        ensureOpen();
+        return index.model();
+    }
+
+    @Override
+    protected void saveModel(ModelIdentity model) {
+        closingOnFailure(() -> index.recordModel(model));
+    }
+
+    @Override
     protected String describe() {
         return "Lucene store at " + index.path();
     }
@@ -191,10 +203,14 @@ public final class LuceneVectorStore extends AbstractVectorStore {
         commit("force-merge", 0, writer -> writer.forceMerge(maxSegments));
     }
 
-    /** A change and its commit; a failed one closes the store, as {@link LuceneIndex#write} leaves it. */
     private void commit(String action, int dimension, LuceneIndex.WriterWork work) {
+        closingOnFailure(() -> index.write(action, dimension, work));
+    }
+
+    /** Runs a change of the index; a failed one closes the store, as the index leaves itself ({@code abandoned}). */
+    private void closingOnFailure(Runnable change) {
         try {
-            index.write(action, dimension, work);
+            change.run();
         } catch (StoreException e) {
             if (index.abandoned()) {
                 markClosed();

@@ -7,16 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * Where a store is and how to open it, as given on a command line or in a config file: {@code KIND:LOCATION}, then
- * optionally {@code ?NAME=VALUE} pairs joined by {@code &}. This is the one place the syntax is read; each
- * {@link StoreKind} gives its location and options their meaning:
- * <ul>
- *   <li>{@code lucene:DIR}: an embedded Lucene index in a local directory. Options {@code kind=flat|hnsw|hnsw-int8},
- *   {@code m=M}, {@code beam-width=N} choose how a new index is built (an existing one must match them when they are
- *   given), {@code candidates=N} how many HNSW candidates a search explores;</li>
- *   <li>{@code chroma:http://HOST:PORT/COLLECTION}: a collection of a Chroma server. Options
- *   {@code ef-construction=N}, {@code ef-search=N} and {@code m=M} configure a new collection.</li>
- * </ul>
- * Whether opening may create the store is the caller's {@link OpenMode}, never part of the URI.
+ * optionally {@code ?NAME=VALUE} pairs joined by {@code &}, e.g. {@code lucene:/data/index?kind=hnsw-int8&m=32}. This
+ * is the one place the syntax is read; the {@link StoreKind} the scheme names gives the location and the options their
+ * meaning ({@code LuceneStoreKind}, {@code ChromaStoreKind}; for users, the README's "Store URIs"). Whether opening may
+ * create the store is the caller's {@link OpenMode}, never part of the URI.
  *
  * @param text     the URI as given
  * @param kind     the kind its scheme names

@@ -13,7 +13,6 @@ import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.jobs.TestPaths;
 import dev.imgsearch.embed.Embeddings;
 import dev.imgsearch.model.ModelIdentity;
-import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.store.StoreUri;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

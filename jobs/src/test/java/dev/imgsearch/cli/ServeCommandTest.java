@@ -42,12 +42,15 @@ class ServeCommandTest {
                 "--model", ServeFixture.MODEL_DIR.toString(),
                 "--port", Integer.toString(port),
                 "--image-root", fixture.imageRoot.toString(),
-                "--max-k", "7")));
+                "--max-k", "7", "--expose-paths",
+                "--max-threads", "16", "--workers", "1", "--work-queue", "2", "--decode-memory-bytes", "" + (64 << 20))));
         serving.start();
         Http http = new Http(port);
         HttpResponse<byte[]> ready = waitForReady(http);
         assertEquals(fixture.images.size(), Http.json(ready).get("images").asInt());
         assertEquals(7, Http.json(http.get("/api/search?k=7&text=cat")).get("results").size());
+        assertTrue(Http.json(http.get("/api/search?k=7&text=cat")).get("results").get(0).get("uri").asText()
+                .startsWith("file:/"), "--expose-paths shows the indexed file: URI");
         Errors.assertError(http.get("/api/search?k=8&text=cat"), 400, "between 1 and 7");
         assertEquals(200, http.get("/api/images/" + fixture.anyId() + "?size=32").statusCode());
 
@@ -75,6 +78,12 @@ class ServeCommandTest {
         assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--port", "70000"));
         assertTrue(err.toString().contains("port must be between 0 and 65535"), err.toString());
         assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--max-k", "0"));
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--max-threads", "2"));
+        assertTrue(err.toString().contains("max threads must be between 8 and 10000, got 2"), err.toString());
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--header-timeout", "0"));
+        assertTrue(err.toString().contains("header timeout must be at least 1 ms"), err.toString());
+        assertEquals(2, cli.execute("--store", "lucene:/x", "--model", "/m", "--workers", "0"));
+        assertTrue(err.toString().contains("workers must be between 1 and 1024, got 0"), err.toString());
         assertEquals(2, cli.execute("--model", "/m"));
         assertTrue(err.toString().contains("--store"), err.toString());
     }

@@ -126,6 +126,32 @@ class ImageDecoderTest {
         assertEquals("image is 418x353 pixels, above the limit of 100000 (--max-pixels)", reason);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"png_rgb.png", "png_grey16.png", "png_palette_trns.png", "jpeg_420.jpg", "jpeg_cmyk.jpg",
+        "gif_animated.gif", "gif_offset_frame.gif", "bmp_8bit_palette.bmp", "tiff_rgb_lzw.tif", "webp_lossy.webp"})
+    void sizeIsWhatDecodingAllocates(String name) throws Exception {
+        byte[] data = fixture(name);
+        DecodedImage decoded = decoder.decode(data);
+        assertEquals(new ImageSize(decoded.width(), decoded.height()), ImageDecoder.size(data), name);
+    }
+
+    @Test
+    void sizeOfAHugeImageIsReadFromItsHeaderWithoutDecodingOrApplyingTheLimit() throws Exception {
+        assertEquals(new ImageSize(30000, 30000), ImageDecoder.size(png(30000, 30000)));
+        byte[] gif = fixture("gif_grey.gif");
+        gif[6] = gif[7] = gif[8] = gif[9] = (byte) 0xFF;
+        assertEquals(65535L * 65535, ImageDecoder.size(gif).pixels(), "a GIF's canvas, not its first frame");
+    }
+
+    @Test
+    void sizeOfWhatIsNoImageIsTheDecodersReason() {
+        assertEquals("not an image (unrecognised format)", assertThrows(ImageDecodeException.class,
+                () -> ImageDecoder.size("plain text".getBytes(StandardCharsets.UTF_8))).getMessage());
+        byte[] png = new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0};
+        assertTrue(assertThrows(ImageDecodeException.class, () -> ImageDecoder.size(png)).getMessage()
+                .startsWith("truncated or corrupt PNG: "));
+    }
+
     @Test
     void damagedFixturesNeverEscapeAsAnotherException() throws IOException {
         Random random = new Random(20240611);

@@ -56,7 +56,9 @@ class ChromaServeTest {
 
     @Test
     void answersLikeTheLuceneStoreAndReadinessFollowsTheServer() throws Exception {
-        try (SearchServer overChroma = fixture.start(fixture.config(), store);
+        // Chroma is killed and restarted milliseconds after a readiness probe: each probe must see the store as it is.
+        ServerConfig uncached = fixture.config().toBuilder().readinessCacheTtl(Duration.ZERO).build();
+        try (SearchServer overChroma = fixture.start(uncached, store);
              SearchServer overLucene = fixture.start(fixture.config())) {
             Http http = new Http(overChroma.port());
             Http lucene = new Http(overLucene.port());

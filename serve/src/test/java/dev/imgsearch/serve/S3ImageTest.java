@@ -53,7 +53,7 @@ class S3ImageTest {
                 record("gone", "s3a://photos/2024/missing.jpg", RecordIds.sha256Hex(new byte[0]), vector)));
         Map<String, String> s3a = new HashMap<>(moto.s3aConf());
         s3a.put("fs.s3a.attempts.maximum", "1");
-        server = fixture.start(ServerConfig.local(List.of()).withHadoopConf(s3a), store);
+        server = fixture.start(ServerConfig.builder().port(0).hadoopConf(s3a).build(), store);
     }
 
     @AfterAll

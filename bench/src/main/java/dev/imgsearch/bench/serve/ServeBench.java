@@ -140,7 +140,7 @@ public final class ServeBench {
 
     private static void overHttp(String uri, VectorStore store, ClipModel clip, int clients, int seconds, int k)
             throws Exception {
-        ServerConfig config = ServerConfig.local(List.of()).withMaxK(Math.max(k, ServerConfig.DEFAULT_MAX_K));
+        ServerConfig config = ServerConfig.builder().port(0).maxK(Math.max(k, ServerConfig.DEFAULT_MAX_K)).build();
         try (SearchServer server = new SearchServer(config, store, CompletableFuture.completedFuture(clip)).start()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String base = "http://127.0.0.1:" + server.port() + "/api/search?k=" + k + "&text=";

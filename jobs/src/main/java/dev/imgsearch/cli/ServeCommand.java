@@ -8,8 +8,9 @@ import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.serve.WorkLimits;
 import dev.imgsearch.serve.jetty.ConnectionLimits;
+import dev.imgsearch.store.ModelMismatchException;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption model;
+
+    @Mixin
+    OtherModelOption otherModel;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -160,11 +164,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ModelLocation location = model.location();
-        VectorStore opened = VectorStores.open(servingUri(store.uri));
+        VectorStore opened = store.uri.open(OpenMode.READ_ONLY);
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                loading.complete(SharedModels.get(location));
+                ClipModel loaded = SharedModels.get(location);
+                otherModel.check(opened, store.uri, loaded.identity());
+                loading.complete(loaded);
             } catch (Exception | Error e) {
                 loading.completeExceptionally(e);
             }
@@ -207,6 +213,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (failure.get() != null && withdraw(hook)) {
             close(server, opened);
+            if (failure.get() instanceof ModelMismatchException refused) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot load the model "
                     + (model.model == null ? "(default)" : model.model) + ": "
                     + failure.get().getMessage(), failure.get());
@@ -221,11 +230,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             return false;
         }
-    }
-
-    /** Serving only reads: an option-less Lucene index is opened read-only so it never takes the writer's lock. */
-    static String servingUri(String uri) {
-        return uri.startsWith("lucene:") && !uri.contains("?") ? uri + "?read-only=true" : uri;
     }
 
     /** The model is shared (SharedModels closes it at JVM exit); the server and the store are this command's. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -106,8 +107,8 @@ class ImageEndpointTest {
         TRAP_IDS.forEach((id, uri) -> records.add(new VectorRecord(id, vector, Map.of(
                 MetadataSchema.URI, uri, MetadataSchema.SHA256, RecordIds.sha256Hex(uri.getBytes(StandardCharsets.UTF_8)),
                 MetadataSchema.MODEL, fixture.model.descriptor().name()))));
-        trapStore = LuceneVectorStore.open(temp.resolve("trap-index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        trapStore = LuceneVectorStore.open(temp.resolve("trap-index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         trapStore.upsert(records);
         trapServer = fixture.start(ServerConfig.local(List.of(root)), trapStore);
         trap = new Http(trapServer.port());

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
 import java.io.IOException;
@@ -68,8 +69,8 @@ class OpsTest {
         try (SearchServer server = new SearchServer(fixture.config(), fixture.store, failed).start()) {
             assertError(new Http(server.port()).get("/ready"), 503, "the model failed to load: model.pt is corrupt");
         }
-        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
+        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
             other.upsert(List.of(new VectorRecord("x", new float[] {1, 0, 0}, Map.of())));
             try (SearchServer server = fixture.start(fixture.config(), other)) {
                 Http http = new Http(server.port());
@@ -82,11 +83,11 @@ class OpsTest {
     @Test
     void notReadyOnceTheIndexIsDeletedUnderTheServerWhileStillAlive(@TempDir Path temp) throws Exception {
         Path index = temp.resolve("index");
-        try (LuceneVectorStore built = LuceneVectorStore.open(index, LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
+        try (LuceneVectorStore built = LuceneVectorStore.open(index, OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
             built.upsert(fixture.images.keySet().stream().map(id -> fixture.store.get(id).orElseThrow()).toList());
         }
-        try (VectorStore serving = VectorStores.open("lucene:" + index + "?read-only=true");
+        try (VectorStore serving = StoreUri.parse("lucene:" + index).open(OpenMode.READ_ONLY);
              SearchServer server = fixture.start(fixture.config(), serving)) {
             Http http = new Http(server.port());
             assertEquals(fixture.images.size(), SearchApiTest.ok(http.get("/ready")).get("images").asInt());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.source.MotoServer;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -45,8 +46,8 @@ class S3ImageTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(image)).build()).statusCode());
 
         float[] vector = fixture.store.get(fixture.anyId()).orElseThrow().vector();
-        store = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        store = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         store.upsert(List.of(
                 record("in-s3", "s3a://photos/2024/cake.jpg", RecordIds.sha256Hex(image), vector),
                 record("gone", "s3a://photos/2024/missing.jpg", RecordIds.sha256Hex(new byte[0]), vector)));

@@ -37,4 +37,13 @@ public interface StoreKind {
      * @throws StoreException when the store cannot be opened, or is absent and {@code mode} does not create
      */
     VectorStore open(StoreUri uri, OpenMode mode, MetadataSchema schema);
+
+    /**
+     * Opens the store for a build written shard by shard, for kinds with {@link StoreCapability#SHARDED_BUILD}.
+     *
+     * @see StoreUri#openShardedBuild
+     */
+    default ShardedBuild openShardedBuild(StoreUri uri, long rows, int parallelism) {
+        throw new UnsupportedOperationException(form() + " stores are not built shard by shard");
+    }
 }

@@ -1,9 +1,11 @@
 package dev.imgsearch.record;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One embedded image: a row of the embeddings Parquet output and the unit of a vector store.
+ * One embedded image: a row of the embeddings Parquet output and the unit of a vector store; serializable, as a
+ * sharded build shuffles records to the task that writes their shard.
  *
  * @param id        stable id derived from {@code uri} (see {@link RecordIds}), so re-runs never duplicate
  * @param uri       where the image came from (file:, s3a:, hf: ...)
@@ -15,7 +17,8 @@ import java.util.Objects;
  * @param caption   caption carried by the source, or null
  */
 public record EmbeddingRecord(
-        String id, String uri, int width, int height, String sha256, String model, float[] embedding, String caption) {
+        String id, String uri, int width, int height, String sha256, String model, float[] embedding, String caption)
+        implements Serializable {
 
     public EmbeddingRecord {
         Objects.requireNonNull(id, "id");

@@ -40,7 +40,7 @@ final class HadoopRoot implements StoreRoot {
     private final org.apache.hadoop.fs.Path dir;
     private final Map<String, String> hadoopConf;
     private final Path cache;
-    private transient FileSystem fs;
+    private FileSystem fs;
 
     /**
      * @param hadoopConf settings on top of Hadoop's defaults (s3a endpoint, credentials)
@@ -95,8 +95,11 @@ final class HadoopRoot implements StoreRoot {
         try (var files = Files.list(local)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 if (!file.getFileName().toString().equals("write.lock")) {
-                    fs().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()),
-                            new org.apache.hadoop.fs.Path(target, file.getFileName().toString()));
+                    // A plain stream: s3a's copyFromLocalFile needs commons-collections4, which only Spark brings.
+                    try (OutputStream out = fs().create(new org.apache.hadoop.fs.Path(target,
+                            file.getFileName().toString()), true)) {
+                        Files.copy(file, out);
+                    }
                 }
             }
         }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
@@ -29,6 +30,9 @@ import org.apache.lucene.store.NativeFSLockFactory;
  * once written, so a link is as good as a copy), and read in place.
  */
 final class LocalRoot implements StoreRoot {
+
+    /** The lock file of Lucene's own writer, so that a sharded writer and a single index's exclude each other. */
+    private static final String LOCK = IndexWriter.WRITE_LOCK_NAME;
 
     private final Path dir;
 
@@ -140,6 +144,10 @@ final class LocalRoot implements StoreRoot {
             }
         }
         deleteIfEmpty(dir.resolve(SHARDS));
+        if (manifest().isEmpty() && !holdsSingleIndex()) {
+            // Only the build's own lock file is left, which Lucene never removes.
+            Files.deleteIfExists(dir.resolve(LOCK));
+        }
         deleteIfEmpty(dir);
     }
 
@@ -148,7 +156,7 @@ final class LocalRoot implements StoreRoot {
         Files.createDirectories(dir);
         Directory directory = FSDirectory.open(dir);
         try {
-            Lock lock = NativeFSLockFactory.INSTANCE.obtainLock(directory, "write.lock");
+            Lock lock = NativeFSLockFactory.INSTANCE.obtainLock(directory, LOCK);
             return () -> {
                 try {
                     lock.close();

@@ -79,8 +79,8 @@ final class EmbedCommand implements Callable<Integer> {
             for (Tuple2<String, String> kv : session.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
                 hadoopConf.put(kv._1(), kv._2());
             }
-            SourceOptions source = SourceOptions.fromEnvironment().withFormat(format).withImageColumn(imageColumn)
-                    .withCaptionColumn(captionColumn).withHadoopConf(hadoopConf);
+            SourceOptions source = SourceOptions.fromEnvironment().toBuilder().format(format).imageColumn(imageColumn)
+                    .captionColumn(captionColumn).hadoopConf(hadoopConf).build();
             EmbedSettings settings = new EmbedSettings(input, source, output, model, batchSize, shardSize, maxPixels,
                     numShards, shardIndex);
             RunReport report = EmbedJob.run(session, settings);

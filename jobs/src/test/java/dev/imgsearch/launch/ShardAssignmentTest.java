@@ -1,10 +1,11 @@
 package dev.imgsearch.launch;
 
+import dev.imgsearch.source.files.FileListShard;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.imgsearch.source.FileListShard;
 import dev.imgsearch.source.Shards;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -9,7 +9,7 @@ import org.apache.hadoop.util.functional.FutureIO;
 import java.io.IOException;
 
 /** Hadoop file system access shared by the Hadoop-backed sources. */
-final class HadoopFiles {
+public final class HadoopFiles {
 
     private HadoopFiles() {
     }
@@ -19,7 +19,7 @@ final class HadoopFiles {
      * bucket only, so a cached instance could carry another source's endpoint or credentials.
      * Hadoop {@code .crc} side files are not verified: datasets copied or edited by other tools leave stale ones.
      */
-    static FileSystem fileSystem(Path path, SourceOptions options) throws IOException {
+    public static FileSystem fileSystem(Path path, SourceOptions options) throws IOException {
         Configuration conf = new Configuration();
         options.hadoopConf().forEach(conf::set);
         FileSystem fs = FileSystem.newInstance(path.toUri(), conf);
@@ -28,7 +28,7 @@ final class HadoopFiles {
     }
 
     /** Opens a file whose length is known from the listing, which spares object stores a metadata request. */
-    static FSDataInputStream open(FileSystem fs, Path path, long length, String readPolicy) throws IOException {
+    public static FSDataInputStream open(FileSystem fs, Path path, long length, String readPolicy) throws IOException {
         return FutureIO.awaitFuture(fs.openFile(path)
                 .opt("fs.option.openfile.length", Long.toString(length))
                 .opt("fs.option.openfile.read.policy", readPolicy)

@@ -1,5 +1,13 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.files.HadoopImageDirectory;
+import dev.imgsearch.source.files.LocalImageDirectory;
+import dev.imgsearch.source.hub.HubClient;
+import dev.imgsearch.source.hub.HubDatasetUri;
+import dev.imgsearch.source.hub.HubParquetFiles;
+import dev.imgsearch.source.parquet.HadoopParquetFiles;
+import dev.imgsearch.source.parquet.ParquetImageSource;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -26,13 +34,13 @@ public final class ImageSources {
                 throw new IllegalArgumentException("Hugging Face datasets are read as Parquet, not as image files: " + location);
             }
             HubDatasetUri dataset = HubDatasetUri.parse(location);
-            return new ParquetImageSource(location, () -> new HubParquetStore(dataset,
+            return new ParquetImageSource(location, () -> new HubParquetFiles(dataset,
                     new HubClient(options.hfEndpoint(), options.hfToken(), dataset.repo())), options);
         }
         boolean local = !SCHEME.matcher(location).matches() || location.startsWith("file:");
         if (isParquet(location, options)) {
             String hadoopLocation = local ? localPath(location).toUri().toString() : location;
-            return new ParquetImageSource(location, () -> new HadoopParquetStore(hadoopLocation, options), options);
+            return new ParquetImageSource(location, () -> new HadoopParquetFiles(hadoopLocation, options), options);
         }
         return local ? new LocalImageDirectory(localPath(location), options) : new HadoopImageDirectory(location, options);
     }

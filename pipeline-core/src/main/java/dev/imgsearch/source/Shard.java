@@ -1,12 +1,13 @@
 package dev.imgsearch.source;
 
+
 import java.io.Serializable;
 
 /**
  * A unit of work planned on the driver and opened on an executor: small, serializable, and carrying
  * everything needed to read it again (no re-listing on executors).
  */
-public sealed interface Shard extends Serializable permits FileListShard, RowGroupShard {
+public interface Shard extends Serializable {
 
     /**
      * Stable, filename-safe name such as {@code 00042-3f9a0c1d} or {@code default-train-0000.rg0-3.3f9a0c1d}.

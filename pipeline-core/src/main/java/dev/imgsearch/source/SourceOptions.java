@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * Settings a source needs on the driver and on executors; travels with the shards, so it is serializable.
+ * Made with {@link #builder()} (or {@link #toBuilder()} to change a few).
  *
  * @param format        how to read the location: {@link Format#AUTO} picks Parquet for {@code hf://} and for
  *                      paths ending in {@code .parquet}, images otherwise
@@ -44,43 +45,25 @@ public record SourceOptions(Format format, String imageColumn, String captionCol
 
     /** Defaults that ignore the environment (what tests want). */
     public static SourceOptions defaults() {
-        return new SourceOptions(Format.AUTO, "image", null, Map.of(), null, DEFAULT_HF_ENDPOINT, DEFAULT_MAX_IMAGE_BYTES);
+        return builder().build();
     }
 
     /** Defaults plus {@code HF_TOKEN} and {@code HF_ENDPOINT} from the environment, as the Python Hub client reads them. */
     public static SourceOptions fromEnvironment() {
         String endpoint = System.getenv("HF_ENDPOINT");
-        return defaults()
-                .withHfToken(System.getenv("HF_TOKEN"))
-                .withHfEndpoint(endpoint == null || endpoint.isBlank() ? DEFAULT_HF_ENDPOINT : endpoint);
+        return builder()
+                .hfToken(System.getenv("HF_TOKEN"))
+                .hfEndpoint(endpoint == null || endpoint.isBlank() ? DEFAULT_HF_ENDPOINT : endpoint)
+                .build();
     }
 
-    public SourceOptions withFormat(Format value) {
-        return new SourceOptions(value, imageColumn, captionColumn, hadoopConf, hfToken, hfEndpoint, maxImageBytes);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public SourceOptions withImageColumn(String value) {
-        return new SourceOptions(format, value, captionColumn, hadoopConf, hfToken, hfEndpoint, maxImageBytes);
-    }
-
-    public SourceOptions withCaptionColumn(String value) {
-        return new SourceOptions(format, imageColumn, value, hadoopConf, hfToken, hfEndpoint, maxImageBytes);
-    }
-
-    public SourceOptions withHadoopConf(Map<String, String> value) {
-        return new SourceOptions(format, imageColumn, captionColumn, value, hfToken, hfEndpoint, maxImageBytes);
-    }
-
-    public SourceOptions withHfToken(String value) {
-        return new SourceOptions(format, imageColumn, captionColumn, hadoopConf, value, hfEndpoint, maxImageBytes);
-    }
-
-    public SourceOptions withHfEndpoint(String value) {
-        return new SourceOptions(format, imageColumn, captionColumn, hadoopConf, hfToken, value, maxImageBytes);
-    }
-
-    public SourceOptions withMaxImageBytes(long value) {
-        return new SourceOptions(format, imageColumn, captionColumn, hadoopConf, hfToken, hfEndpoint, value);
+    public Builder toBuilder() {
+        return new Builder().format(format).imageColumn(imageColumn).captionColumn(captionColumn)
+                .hadoopConf(hadoopConf).hfToken(hfToken).hfEndpoint(hfEndpoint).maxImageBytes(maxImageBytes);
     }
 
     /** Secrets stay out of logs and Spark UIs. */
@@ -96,5 +79,58 @@ public record SourceOptions(Format format, String imageColumn, String captionCol
     private static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("secret") || k.contains("password") || k.contains("token") || k.endsWith(".key");
+    }
+
+    /** Starts from the defaults; every setter returns the builder. */
+    public static final class Builder {
+        private Format format = Format.AUTO;
+        private String imageColumn = "image";
+        private String captionColumn;
+        private Map<String, String> hadoopConf = Map.of();
+        private String hfToken;
+        private String hfEndpoint = DEFAULT_HF_ENDPOINT;
+        private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder format(Format value) {
+            format = value;
+            return this;
+        }
+
+        public Builder imageColumn(String value) {
+            imageColumn = value;
+            return this;
+        }
+
+        public Builder captionColumn(String value) {
+            captionColumn = value;
+            return this;
+        }
+
+        public Builder hadoopConf(Map<String, String> value) {
+            hadoopConf = value;
+            return this;
+        }
+
+        public Builder hfToken(String value) {
+            hfToken = value;
+            return this;
+        }
+
+        public Builder hfEndpoint(String value) {
+            hfEndpoint = value;
+            return this;
+        }
+
+        public Builder maxImageBytes(long value) {
+            maxImageBytes = value;
+            return this;
+        }
+
+        public SourceOptions build() {
+            return new SourceOptions(format, imageColumn, captionColumn, hadoopConf, hfToken, hfEndpoint, maxImageBytes);
+        }
     }
 }

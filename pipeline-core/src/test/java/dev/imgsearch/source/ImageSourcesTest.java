@@ -1,5 +1,10 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.files.HadoopImageDirectory;
+import dev.imgsearch.source.parquet.ParquetImageSource;
+
+import dev.imgsearch.source.files.LocalImageDirectory;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,22 +29,22 @@ class ImageSourcesTest {
         assertInstanceOf(ParquetImageSource.class, ImageSources.open("s3a://bucket/table.parquet/", DEFAULTS));
         assertInstanceOf(ParquetImageSource.class, ImageSources.open("hf://datasets/acme/pets", DEFAULTS));
         assertInstanceOf(ParquetImageSource.class,
-                ImageSources.open("s3a://bucket/table", DEFAULTS.withFormat(SourceOptions.Format.PARQUET)));
+                ImageSources.open("s3a://bucket/table", SourceOptions.builder().format(SourceOptions.Format.PARQUET).build()));
         assertInstanceOf(LocalImageDirectory.class,
-                ImageSources.open("/data/odd.parquet", DEFAULTS.withFormat(SourceOptions.Format.IMAGES)));
+                ImageSources.open("/data/odd.parquet", SourceOptions.builder().format(SourceOptions.Format.IMAGES).build()));
     }
 
     @Test
     void huggingFaceDatasetsAreOnlyParquet() {
         assertThrows(IllegalArgumentException.class,
-                () -> ImageSources.open("hf://datasets/acme/pets", DEFAULTS.withFormat(SourceOptions.Format.IMAGES)));
+                () -> ImageSources.open("hf://datasets/acme/pets", SourceOptions.builder().format(SourceOptions.Format.IMAGES).build()));
         assertThrows(IllegalArgumentException.class, () -> ImageSources.open("hf://models/acme/clip", DEFAULTS));
     }
 
     @Test
     void optionsSurviveSerializationAndKeepSecretsOutOfToString() throws IOException {
-        SourceOptions options = DEFAULTS.withHfToken("hf_secret").withHfEndpoint("http://127.0.0.1:1/")
-                .withHadoopConf(Map.of("fs.s3a.secret.key", "s3secret", "fs.s3a.endpoint", "http://127.0.0.1:2"));
+        SourceOptions options = SourceOptions.builder().hfToken("hf_secret").hfEndpoint("http://127.0.0.1:1/")
+                .hadoopConf(Map.of("fs.s3a.secret.key", "s3secret", "fs.s3a.endpoint", "http://127.0.0.1:2")).build();
 
         assertEquals(options, SourceTestSupport.viaJavaSerialization(options));
         assertEquals("http://127.0.0.1:1", options.hfEndpoint());
@@ -50,6 +55,6 @@ class ImageSourcesTest {
 
     @Test
     void aBlankTokenMeansNoToken() {
-        assertEquals(null, DEFAULTS.withHfToken("  ").hfToken());
+        assertEquals(null, SourceOptions.builder().hfToken("  ").build().hfToken());
     }
 }

@@ -1,5 +1,7 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.parquet.ParquetFixtures;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class S3SourceTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
         s3.createBucket(b -> b.bucket(BUCKET));
-        options = SourceOptions.defaults().withHadoopConf(moto.s3aConf());
+        options = SourceOptions.builder().hadoopConf(moto.s3aConf()).build();
     }
 
     @AfterAll

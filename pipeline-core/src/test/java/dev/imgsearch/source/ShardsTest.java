@@ -1,5 +1,7 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.files.FileListShard;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -15,13 +15,13 @@ final class ImageRoutes {
     private static final long CACHE_SECONDS = 86_400;
 
     private final Searcher searcher;
-    private final ImageSource source;
+    private final OriginalImages originals;
     private final Thumbnails thumbnails;
     private final String cacheControl;
 
-    ImageRoutes(Searcher searcher, ImageSource source, Thumbnails thumbnails, boolean privateResponses) {
+    ImageRoutes(Searcher searcher, OriginalImages originals, Thumbnails thumbnails, boolean privateResponses) {
         this.searcher = searcher;
-        this.source = source;
+        this.originals = originals;
         this.thumbnails = thumbnails;
         this.cacheControl = (privateResponses ? "private" : "public") + ", max-age=" + CACHE_SECONDS;
     }
@@ -64,7 +64,7 @@ final class ImageRoutes {
             ctx.contentType(cached.contentType()).result(cached.bytes());
             return;
         }
-        byte[] original = source.read(location);
+        byte[] original = originals.read(location);
         ImageFormat format = ImageFormat.sniff(original);
         if (format == null) {
             throw new ApiException(422, "the source of image '" + id + "' is not in an image format this server serves");

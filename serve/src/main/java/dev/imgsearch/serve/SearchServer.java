@@ -51,9 +51,9 @@ public final class SearchServer implements AutoCloseable {
         this.config = config;
         Searcher searcher = new Searcher(store, metrics);
         ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
-        ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
+        OriginalImages originals = new OriginalImages(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
-        ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
+        ImageRoutes images = new ImageRoutes(searcher, originals, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());

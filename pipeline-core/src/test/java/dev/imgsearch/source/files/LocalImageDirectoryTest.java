@@ -1,4 +1,13 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
+
+import dev.imgsearch.source.SourceTestSupport;
+import dev.imgsearch.source.parquet.RowGroupShard;
+
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.ImageSources;
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +153,7 @@ class LocalImageDirectoryTest {
     @Test
     void filesOverTheSizeLimitAreNotLoaded() throws IOException {
         write(root.resolve("big.png"), new byte[2048]);
-        ImageSource source = ImageSources.open(root.toString(), SourceOptions.defaults().withMaxImageBytes(1024));
+        ImageSource source = ImageSources.open(root.toString(), SourceOptions.builder().maxImageBytes(1024).build());
         SourceItem item = readAll(source, source.plan(1)).get(0);
         assertNull(item.bytes());
         assertEquals("file too large: 2048 bytes (limit 1024)", item.readError());

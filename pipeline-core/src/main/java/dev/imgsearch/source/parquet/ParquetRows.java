@@ -1,4 +1,7 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
+
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
 
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.GroupType;

@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +18,17 @@ import java.util.regex.Pattern;
  * @param revision     the revision to resolve, aliases expanded
  * @param path         folder or file inside the repository, no leading or trailing '/'; empty for all of it
  */
-record HubDatasetUri(String repo, String revisionText, String revision, String path) {
+public record HubDatasetUri(String repo, String revisionText, String revision, String path) {
 
-    static final String PARQUET_ALIAS = "~parquet";
+    public static final String PARQUET_ALIAS = "~parquet";
     private static final Pattern FORM = Pattern.compile(
             "hf://datasets/([A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)(?:@([^/]+))?(?:/(.*))?");
 
-    static boolean matches(String uri) {
+    public static boolean matches(String uri) {
         return uri.startsWith("hf://");
     }
 
-    static HubDatasetUri parse(String uri) {
+    public static HubDatasetUri parse(String uri) {
         Matcher m = FORM.matcher(uri);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a Hugging Face dataset URI: " + uri

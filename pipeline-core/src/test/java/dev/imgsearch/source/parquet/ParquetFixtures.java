@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
 
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Random;
 
 /** Small Parquet files shaped like the datasets library writes them, made with parquet-hadoop's example writer. */
-final class ParquetFixtures {
+public final class ParquetFixtures {
 
     /** The Hub's Parquet export of an image dataset: {@code image: struct<bytes, path>}, a caption and a class label. */
-    static final MessageType HF_SCHEMA = MessageTypeParser.parseMessageType("""
+    public static final MessageType HF_SCHEMA = MessageTypeParser.parseMessageType("""
             message schema {
               optional group image {
                 optional binary bytes;
@@ -35,7 +35,7 @@ final class ParquetFixtures {
             }""");
 
     /** A plain table with a binary image column. */
-    static final MessageType BINARY_SCHEMA = MessageTypeParser.parseMessageType("""
+    public static final MessageType BINARY_SCHEMA = MessageTypeParser.parseMessageType("""
             message schema {
               required binary img;
               optional binary text (STRING);
@@ -44,27 +44,27 @@ final class ParquetFixtures {
             }""");
 
     /** One row: image bytes (null for a null image), an optional path-only image, caption, label. */
-    record Row(byte[] image, String pathOnly, String caption, long label) {
+    public record Row(byte[] image, String pathOnly, String caption, long label) {
     }
 
     private ParquetFixtures() {
     }
 
-    static byte[] image(int seed, int size) {
+    public static byte[] image(int seed, int size) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
 
     /** Rows with distinct random images; every {@code nullEvery}-th row (if positive) has a null image. */
-    static List<Row> rows(int count, int imageSize, int seedBase, int nullEvery) {
+    public static List<Row> rows(int count, int imageSize, int seedBase, int nullEvery) {
         return java.util.stream.IntStream.range(0, count)
                 .mapToObj(i -> new Row(nullEvery > 0 && i % nullEvery == nullEvery - 1 ? null
                         : image(seedBase + i, imageSize), null, "caption " + (seedBase + i), seedBase + i))
                 .toList();
     }
 
-    static void writeHf(Path file, List<Row> rows, int rowsPerGroup) throws IOException {
+    public static void writeHf(Path file, List<Row> rows, int rowsPerGroup) throws IOException {
         Files.createDirectories(file.getParent());
         SimpleGroupFactory groups = new SimpleGroupFactory(HF_SCHEMA);
         try (ParquetWriter<Group> writer = writer(file, HF_SCHEMA, rowsPerGroup)) {
@@ -86,7 +86,7 @@ final class ParquetFixtures {
         }
     }
 
-    static void writeBinary(Path file, List<Row> rows, int rowsPerGroup) throws IOException {
+    public static void writeBinary(Path file, List<Row> rows, int rowsPerGroup) throws IOException {
         Files.createDirectories(file.getParent());
         SimpleGroupFactory groups = new SimpleGroupFactory(BINARY_SCHEMA);
         try (ParquetWriter<Group> writer = writer(file, BINARY_SCHEMA, rowsPerGroup)) {

@@ -1,4 +1,6 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
+
+import dev.imgsearch.source.Shard;
 
 import java.util.Objects;
 

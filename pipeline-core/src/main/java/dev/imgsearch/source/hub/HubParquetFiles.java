@@ -1,4 +1,6 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
+
+import dev.imgsearch.source.parquet.ParquetFiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.parquet.io.InputFile;
@@ -9,12 +11,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The Parquet files of a Hugging Face dataset, listed through the Hub's tree API at a pinned commit. */
-final class HubParquetStore implements ParquetStore {
+public final class HubParquetFiles implements ParquetFiles {
 
     private final HubDatasetUri uri;
     private final HubClient client;
 
-    HubParquetStore(HubDatasetUri uri, HubClient client) {
+    public HubParquetFiles(HubDatasetUri uri, HubClient client) {
         this.uri = uri;
         this.client = client;
     }

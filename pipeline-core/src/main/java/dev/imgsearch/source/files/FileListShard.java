@@ -1,4 +1,6 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
+
+import dev.imgsearch.source.Shard;
 
 import java.io.Serializable;
 import java.util.List;

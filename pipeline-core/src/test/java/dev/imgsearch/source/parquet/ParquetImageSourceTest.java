@@ -1,6 +1,13 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
 
-import dev.imgsearch.source.ParquetFixtures.Row;
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.ImageSources;
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.source.SourceTestSupport;
+
+import dev.imgsearch.source.parquet.ParquetFixtures.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,8 +80,8 @@ class ParquetImageSourceTest {
         Files.writeString(table.resolve("_SUCCESS"), "");
         Files.writeString(table.resolve(".part-00000.parquet.crc"), "junk");
         Files.writeString(table.resolve("README.md"), "not parquet");
-        SourceOptions options = SourceOptions.defaults().withFormat(SourceOptions.Format.PARQUET)
-                .withImageColumn("img").withCaptionColumn("text");
+        SourceOptions options = SourceOptions.builder().format(SourceOptions.Format.PARQUET)
+                .imageColumn("img").captionColumn("text").build();
         ImageSource source = ImageSources.open(table.toString(), options);
 
         List<Shard> plan = source.plan(100);
@@ -124,7 +131,7 @@ class ParquetImageSourceTest {
     @Test
     void aMissingCaptionColumnFailsThePlan() throws IOException {
         ParquetFixtures.writeHf(dir.resolve("c.parquet"), ParquetFixtures.rows(1, 10, 0, 0), 10);
-        SourceOptions options = SourceOptions.defaults().withCaptionColumn("text");
+        SourceOptions options = SourceOptions.builder().captionColumn("text").build();
         ImageSource source = ImageSources.open(dir.resolve("c.parquet").toString(), options);
         IOException e = assertThrows(IOException.class, () -> source.plan(10));
         assertTrue(e.getMessage().startsWith("no string caption column 'text' in "), e.getMessage());

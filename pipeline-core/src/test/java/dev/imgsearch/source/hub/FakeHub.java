@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * redirecting to a separate "CDN" server that answers range requests. Gated datasets refuse resolve without the
  * right bearer token, as the Hub does. Faults (429, 5xx) can be queued per path prefix.
  */
-final class FakeHub implements Closeable {
+public final class FakeHub implements Closeable {
 
     static final String TOKEN = "hf_test_token";
     private static final int PAGE_SIZE = 2;

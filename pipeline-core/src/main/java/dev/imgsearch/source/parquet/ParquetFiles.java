@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
 
 import org.apache.parquet.io.InputFile;
 
@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 
 /** Where a Parquet dataset's files live: listing them, opening them, naming their rows. */
-interface ParquetStore extends Closeable {
+public interface ParquetFiles extends Closeable {
 
     /**
      * One Parquet file.
@@ -23,7 +23,7 @@ interface ParquetStore extends Closeable {
 
     @FunctionalInterface
     interface Opener {
-        ParquetStore open() throws IOException;
+        ParquetFiles open() throws IOException;
     }
 
     /** Every Parquet file of the dataset, sorted by name; an error when there is none. */

@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
 
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;

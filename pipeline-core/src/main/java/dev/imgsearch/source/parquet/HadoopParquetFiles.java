@@ -1,4 +1,7 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
+
+import dev.imgsearch.source.HadoopFiles;
+import dev.imgsearch.source.SourceOptions;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,12 +22,12 @@ import java.util.List;
  * A Parquet file, or a folder of them (recursively, as Spark writes them), on any Hadoop file system:
  * {@code file:}, {@code s3a:} and the rest. Names starting with '.' or '_' ({@code _SUCCESS}, {@code .crc}) are skipped.
  */
-final class HadoopParquetStore implements ParquetStore {
+public final class HadoopParquetFiles implements ParquetFiles {
 
     private final Path root;
     private final FileSystem fs;
 
-    HadoopParquetStore(String location, SourceOptions options) throws IOException {
+    public HadoopParquetFiles(String location, SourceOptions options) throws IOException {
         Path path = new Path(location);
         this.fs = HadoopFiles.fileSystem(path, options);
         this.root = fs.makeQualified(path);

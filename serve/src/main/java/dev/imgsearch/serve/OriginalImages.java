@@ -25,7 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
  * roots), {@code s3a:} through Hadoop's FileSystem (configured as Spark jobs are: core-site.xml, environment) and
  * {@code http(s):}.
  */
-final class ImageSource {
+final class OriginalImages {
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
 
@@ -37,7 +37,7 @@ final class ImageSource {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
-    ImageSource(ImageRoots roots, long maxBytes, Map<String, String> hadoopSettings) {
+    OriginalImages(ImageRoots roots, long maxBytes, Map<String, String> hadoopSettings) {
         this.roots = roots;
         this.maxBytes = maxBytes;
         hadoopSettings.forEach(hadoopConf::set);

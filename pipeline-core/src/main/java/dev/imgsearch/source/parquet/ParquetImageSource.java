@@ -1,4 +1,11 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.parquet;
+
+import dev.imgsearch.source.CloseableIterator;
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
 
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
@@ -25,15 +32,15 @@ import java.util.concurrent.Future;
  * holding about {@code itemsPerShard} rows (at least one row group), so executors read only their row groups.
  * Item URIs are the file's URI plus {@code #row=N}, N counting rows from the start of the file.
  */
-final class ParquetImageSource implements ImageSource {
+public final class ParquetImageSource implements ImageSource {
 
     private static final int FOOTER_READERS = 8;
 
     private final String location;
-    private final ParquetStore.Opener stores;
+    private final ParquetFiles.Opener stores;
     private final SourceOptions options;
 
-    ParquetImageSource(String location, ParquetStore.Opener stores, SourceOptions options) {
+    public ParquetImageSource(String location, ParquetFiles.Opener stores, SourceOptions options) {
         this.location = location;
         this.stores = stores;
         this.options = options;
@@ -42,8 +49,8 @@ final class ParquetImageSource implements ImageSource {
     @Override
     public List<Shard> plan(int itemsPerShard) throws IOException {
         Shards.requirePositive(itemsPerShard);
-        try (ParquetStore store = stores.open()) {
-            List<ParquetStore.StoredFile> files = store.list();
+        try (ParquetFiles store = stores.open()) {
+            List<ParquetFiles.StoredFile> files = store.list();
             List<List<BlockMetaData>> rowGroups = readRowGroups(store, files);
             List<Shard> shards = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -58,7 +65,7 @@ final class ParquetImageSource implements ImageSource {
         if (!(shard instanceof RowGroupShard rows)) {
             throw new IllegalArgumentException("shard " + shard.id() + " is not a Parquet shard of " + location);
         }
-        ParquetStore store = stores.open();
+        ParquetFiles store = stores.open();
         try {
             ParquetFileReader reader = openPlanned(store, rows);
             try {
@@ -73,7 +80,7 @@ final class ParquetImageSource implements ImageSource {
         }
     }
 
-    private static ParquetFileReader openPlanned(ParquetStore store, RowGroupShard shard) throws IOException {
+    private static ParquetFileReader openPlanned(ParquetFiles store, RowGroupShard shard) throws IOException {
         try {
             return ParquetFileReader.open(store.inputFile(shard.file(), shard.fileLength(), shard.revision()), readOptions());
         } catch (EOFException | RuntimeException e) {
@@ -83,7 +90,7 @@ final class ParquetImageSource implements ImageSource {
     }
 
     /** Footers are read in parallel: on object stores and the Hub each costs a round trip or two. */
-    private List<List<BlockMetaData>> readRowGroups(ParquetStore store, List<ParquetStore.StoredFile> files)
+    private List<List<BlockMetaData>> readRowGroups(ParquetFiles store, List<ParquetFiles.StoredFile> files)
             throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(FOOTER_READERS, files.size()), r -> {
             Thread t = new Thread(r, "parquet-footer-reader");
@@ -92,7 +99,7 @@ final class ParquetImageSource implements ImageSource {
         });
         try {
             List<Future<List<BlockMetaData>>> footers = new ArrayList<>();
-            for (ParquetStore.StoredFile file : files) {
+            for (ParquetFiles.StoredFile file : files) {
                 footers.add(pool.submit(() -> {
                     try (ParquetFileReader reader = ParquetFileReader.open(
                             store.inputFile(file.file(), file.length(), file.revision()), readOptions())) {
@@ -119,7 +126,7 @@ final class ParquetImageSource implements ImageSource {
         }
     }
 
-    private static void addShards(ParquetStore.StoredFile file, List<BlockMetaData> blocks, int itemsPerShard,
+    private static void addShards(ParquetFiles.StoredFile file, List<BlockMetaData> blocks, int itemsPerShard,
                                   List<Shard> shards) {
         String stem = Shards.filenameSafe(file.name().replaceAll("\\.parquet$", ""));
         int first = 0;
@@ -143,7 +150,7 @@ final class ParquetImageSource implements ImageSource {
     }
 
     private final class RowIterator implements CloseableIterator<SourceItem> {
-        private final ParquetStore store;
+        private final ParquetFiles store;
         private final ParquetFileReader reader;
         private final RowGroupShard shard;
         private final ParquetRows rows;
@@ -153,7 +160,7 @@ final class ParquetImageSource implements ImageSource {
         private long leftInGroup;
         private RecordReader<Group> records;
 
-        RowIterator(ParquetStore store, ParquetFileReader reader, RowGroupShard shard) throws IOException {
+        RowIterator(ParquetFiles store, ParquetFileReader reader, RowGroupShard shard) throws IOException {
             this.store = store;
             this.reader = reader;
             this.shard = shard;

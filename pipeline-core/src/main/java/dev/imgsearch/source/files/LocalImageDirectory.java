@@ -1,4 +1,11 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
+
+import dev.imgsearch.source.CloseableIterator;
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +29,12 @@ import java.util.Map;
  * percent-encodes the raw bytes of each name, so names that are not UTF-8 survive the trip to executors.
  * A folder that cannot be listed fails the plan; a file that cannot be read becomes an item with a read error.
  */
-final class LocalImageDirectory implements ImageSource {
+public final class LocalImageDirectory implements ImageSource {
 
     private final Path root;
     private final SourceOptions options;
 
-    LocalImageDirectory(Path root, SourceOptions options) {
+    public LocalImageDirectory(Path root, SourceOptions options) {
         this.root = root.toAbsolutePath().normalize();
         this.options = options;
     }

@@ -1,4 +1,7 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
+
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.Shards;
 
 import java.io.BufferedReader;
 import java.io.IOException;

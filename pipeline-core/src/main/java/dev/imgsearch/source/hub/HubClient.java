@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * Redirects are followed by hand so that the token never leaves the Hub's origin (resolve URLs redirect to a CDN)
  * and range headers survive the hop. Failures are retried per the {@link RetryPolicy}.
  */
-final class HubClient {
+public final class HubClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -40,7 +40,7 @@ final class HubClient {
     private final String dataset;
     private final RetryPolicy retry;
 
-    HubClient(String endpoint, String token, String dataset) {
+    public HubClient(String endpoint, String token, String dataset) {
         this(endpoint, token, dataset, RetryPolicy.DEFAULT);
     }
 

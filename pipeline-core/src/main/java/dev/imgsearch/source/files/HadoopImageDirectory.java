@@ -1,4 +1,12 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
+
+import dev.imgsearch.source.CloseableIterator;
+import dev.imgsearch.source.HadoopFiles;
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceOptions;
 
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,12 +25,12 @@ import java.util.Map;
  * Image files under a prefix of a Hadoop file system ({@code s3a://bucket/prefix} and the like), listed recursively,
  * with the same naming rules and {@code captions.tsv} as {@link LocalImageDirectory}. Item URIs are the Hadoop paths.
  */
-final class HadoopImageDirectory implements ImageSource {
+public final class HadoopImageDirectory implements ImageSource {
 
     private final Path root;
     private final SourceOptions options;
 
-    HadoopImageDirectory(String location, SourceOptions options) {
+    public HadoopImageDirectory(String location, SourceOptions options) {
         this.root = new Path(location);
         this.options = options;
     }

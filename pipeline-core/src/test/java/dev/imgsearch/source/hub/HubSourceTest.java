@@ -1,7 +1,16 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.hub;
+
+import dev.imgsearch.source.Shard;
+import dev.imgsearch.source.SourceItem;
+import dev.imgsearch.source.SourceTestSupport;
+
+import dev.imgsearch.source.ImageSource;
+import dev.imgsearch.source.ImageSources;
+import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.source.parquet.ParquetFixtures;
 
 import dev.imgsearch.http.RetryPolicy;
-import dev.imgsearch.source.ParquetFixtures.Row;
+import dev.imgsearch.source.parquet.ParquetFixtures.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +48,11 @@ class HubSourceTest {
     }
 
     private SourceOptions options() {
-        return SourceOptions.defaults().withHfEndpoint(hub.endpoint());
+        return options(null);
+    }
+
+    private SourceOptions options(String token) {
+        return SourceOptions.builder().hfEndpoint(hub.endpoint()).hfToken(token).build();
     }
 
     private Path hfFile(String name, List<Row> rows, int rowsPerGroup) throws IOException {
@@ -116,7 +129,7 @@ class HubSourceTest {
     @Test
     void followsResolveRedirectsToTheCdnWithoutSendingItTheToken() throws IOException {
         publishPets();
-        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options().withHfToken("hf_abc"));
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options("hf_abc"));
         assertEquals(3, readAll(source, source.plan(10)).size());
         assertFalse(hub.cdnAuthorizations().isEmpty());
         assertTrue(hub.cdnAuthorizations().stream().allMatch("null"::equals), hub.cdnAuthorizations().toString());
@@ -136,12 +149,12 @@ class HubSourceTest {
                 + " authenticated to access it. Please log in.)", anonymous.getMessage());
 
         IOException wrongToken = assertThrows(IOException.class,
-                () -> ImageSources.open(uri, options().withHfToken("hf_wrong")).plan(10));
+                () -> ImageSources.open(uri, options("hf_wrong")).plan(10));
         assertTrue(wrongToken.getMessage().startsWith("Hugging Face dataset acme/gated refused access (HTTP 403)"),
                 wrongToken.getMessage());
         assertFalse(wrongToken.getMessage().contains("hf_wrong"), "the token never appears in messages");
 
-        ImageSource authorized = ImageSources.open(uri, options().withHfToken(FakeHub.TOKEN));
+        ImageSource authorized = ImageSources.open(uri, options(FakeHub.TOKEN));
         assertEquals(2, readAll(authorized, authorized.plan(10)).size());
     }
 

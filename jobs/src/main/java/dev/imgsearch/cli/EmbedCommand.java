@@ -6,6 +6,7 @@ import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.RunReport;
 import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.source.SourcePlan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,8 +23,10 @@ import scala.Tuple2;
 final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "URI",
-            description = "Images: a directory (recursive), s3a://bucket/prefix, hf://datasets/ORG/NAME, "
-                + "or a Parquet dataset with an image column.")
+            description = {"Images: a folder (recursive) or file, s3a://bucket/prefix, hf://datasets/ORG/NAME[@REV][/PATH]"
+                + " (@~parquet: the Hub's Parquet export), or a tar brace pattern (shards-{00000..00099}.tar).",
+                "Image files (with metadata.csv/jsonl, .txt sidecars, class folders), WebDataset .tar/.tar.gz/.tgz"
+                + " shards and Parquet with an image column are told apart by their files."})
     String input;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output root (local, s3a://, hdfs://).")
@@ -54,17 +57,23 @@ final class EmbedCommand implements Callable<Integer> {
     int shardIndex;
 
     @Option(names = "--format", defaultValue = "AUTO",
-            description = "How to read --input: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: Parquet for "
-                + "hf:// and *.parquet, image files otherwise).")
+            description = "How --input holds the images: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: tar "
+                + "shards if there are any, else image files, else Parquet).")
     SourceOptions.Format format;
 
-    @Option(names = "--image-column", defaultValue = "image",
-            description = "Parquet sources: the image column, binary or {bytes, path} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-column",
+            description = "Parquet sources: the image column, binary or {bytes, path} (default: the Image feature of "
+                + "the Hugging Face metadata, else image, img, jpg, jpeg, png or webp).")
     String imageColumn;
 
     @Option(names = "--caption-column",
-            description = "Parquet sources: a string column to keep as the caption (default: 'caption' if present).")
+            description = "Parquet sources: a string column to keep as the caption (default: caption, text or txt).")
     String captionColumn;
+
+    @Option(names = "--allow-partial",
+            description = "Embed a partial Hugging Face Parquet export (large splits are converted only in part) "
+                + "knowingly; the run report then says \"partial\". Without it such an input is refused.")
+    boolean allowPartial;
 
     @Mixin
     SparkOptions spark;
@@ -80,12 +89,14 @@ final class EmbedCommand implements Callable<Integer> {
                 hadoopConf.put(kv._1(), kv._2());
             }
             SourceOptions source = SourceOptions.fromEnvironment().toBuilder().format(format).imageColumn(imageColumn)
-                    .captionColumn(captionColumn).hadoopConf(hadoopConf).build();
+                    .captionColumn(captionColumn).hadoopConf(hadoopConf).allowPartial(allowPartial).build();
             EmbedSettings settings = new EmbedSettings(input, source, output, model, batchSize, shardSize, maxPixels,
                     numShards, shardIndex);
             RunReport report = EmbedJob.run(session, settings);
-            System.out.printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
-                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), output);
+            System.out.printf("embedded %d, failed %d, skipped %d (already done)%s%s -> %s%n",
+                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(),
+                    report.skippedFiles().isEmpty() ? "" : "; skipped: " + SourcePlan.summary(report.skippedFiles()),
+                    report.partial() ? "; partial input" : "", output);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.imgsearch.source.ImageSource;
 import dev.imgsearch.source.ImageSources;
 import dev.imgsearch.source.Shard;
 import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.SourcePlan;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +36,14 @@ public final class EmbedJob {
         long started = System.nanoTime();
         Configuration conf = settings.hadoopConfiguration();
         ImageSource source = ImageSources.open(settings.input(), settings.source());
-        List<Shard> plan = source.plan(settings.shardSize());
+        SourcePlan sourcePlan = source.plan(settings.shardSize());
+        List<Shard> plan = sourcePlan.shards();
+        if (!sourcePlan.skipped().isEmpty()) {
+            LOG.info("{}: skipped {}", settings.input(), sourcePlan.skippedSummary());
+        }
+        if (sourcePlan.partial()) {
+            LOG.warn("{} is only part of its dataset (a partial Parquet export, taken as asked)", settings.input());
+        }
         List<Shard> planned = Shards.forWorker(plan, settings.shardIndex(), settings.numShards());
         ShardCommitter committer = new ShardCommitter(settings.output(), conf);
         Set<String> stale = committer.removeShardsNotIn(plan.stream().map(Shard::id).collect(Collectors.toSet()));
@@ -64,19 +72,21 @@ public final class EmbedJob {
                 earlier.size(), ran.size(),
                 embeddedNow + earlier.stream().mapToLong(ShardSummary::embedded).sum(),
                 failedNow + earlier.stream().mapToLong(ShardSummary::failed).sum(),
-                embeddedNow, failedNow, skippedImages, (embeddedNow + failedNow) / seconds, ran);
+                embeddedNow, failedNow, skippedImages, (embeddedNow + failedNow) / seconds, ran,
+                sourcePlan.skipped(), sourcePlan.partial());
         report.writeTo(settings.output(), conf, settings.shardIndex(), settings.numShards());
-        LOG.info("done in {} s: {} embedded, {} failed, {} skipped (already committed); {} images/s",
+        LOG.info("done in {} s: {} embedded, {} failed, {} skipped (already committed); {} images/s{}",
                 String.format("%.1f", seconds), embeddedNow, failedNow, skippedImages,
-                String.format("%.1f", report.imagesPerSecond()));
+                String.format("%.1f", report.imagesPerSecond()), sourcePlan.partial() ? "; partial input" : "");
         return report;
     }
 
     private static List<ShardSummary> runShards(SparkSession spark, EmbedSettings settings, List<Shard> todo) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LongAccumulator imagesDone = spark.sparkContext().longAccumulator("imgsearch.images");
-        ShardProgress progress = new ShardProgress(todo.size(), todo.stream().mapToLong(Shard::itemCount).sum(),
-                imagesDone);
+        boolean counted = todo.stream().allMatch(s -> s.itemCount() != Shard.UNKNOWN_COUNT);
+        ShardProgress progress = new ShardProgress(todo.size(),
+                counted ? todo.stream().mapToLong(Shard::itemCount).sum() : Shard.UNKNOWN_COUNT, imagesDone);
         spark.sparkContext().addSparkListener(progress);
         try {
             jsc.setJobDescription("embed " + todo.size() + " shards of " + settings.input());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,6 +29,8 @@ import org.apache.hadoop.fs.Path;
  * @param skippedImages    inputs in skipped shards (already done)
  * @param imagesPerSecond  inputs processed by this run per second of its wall time
  * @param shards           per-shard summaries of this run
+ * @param skippedFiles     files of the input that no layout reads, by reason ("not images by name": 3)
+ * @param partial          true when the input is knowingly only part of its dataset (a partial Hub Parquet export)
  */
 public record RunReport(
         String input,
@@ -43,7 +46,9 @@ public record RunReport(
         long failedThisRun,
         long skippedImages,
         double imagesPerSecond,
-        List<ShardSummary> shards) {
+        List<ShardSummary> shards,
+        Map<String, Long> skippedFiles,
+        boolean partial) {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

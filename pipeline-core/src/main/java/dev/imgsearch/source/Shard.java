@@ -1,6 +1,5 @@
 package dev.imgsearch.source;
 
-
 import java.io.Serializable;
 
 /**
@@ -9,6 +8,9 @@ import java.io.Serializable;
  */
 public interface Shard extends Serializable {
 
+    /** What {@link #itemCount()} answers when only reading the shard tells (a tar file). */
+    long UNKNOWN_COUNT = -1;
+
     /**
      * Stable, filename-safe name such as {@code 00042-3f9a0c1d} or {@code default-train-0000.rg0-3.3f9a0c1d}.
      * It ends with a fingerprint of the shard's content (file names, sizes, versions), so a re-run over
@@ -16,6 +18,6 @@ public interface Shard extends Serializable {
      */
     String id();
 
-    /** How many items opening this shard yields. */
+    /** How many items opening this shard yields, or {@link #UNKNOWN_COUNT}. */
     long itemCount();
 }

@@ -1,9 +1,6 @@
 package dev.imgsearch.source;
 
-import dev.imgsearch.source.files.HadoopImageDirectory;
-import dev.imgsearch.source.parquet.ParquetImageSource;
 
-import dev.imgsearch.source.files.LocalImageDirectory;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +9,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,23 +17,7 @@ class ImageSourcesTest {
     private static final SourceOptions DEFAULTS = SourceOptions.defaults();
 
     @Test
-    void picksTheSourceFromTheLocationAndFormat() {
-        assertInstanceOf(LocalImageDirectory.class, ImageSources.open("/data/images", DEFAULTS));
-        assertInstanceOf(LocalImageDirectory.class, ImageSources.open("file:///data/images", DEFAULTS));
-        assertInstanceOf(HadoopImageDirectory.class, ImageSources.open("s3a://bucket/images", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("/data/table.parquet", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("s3a://bucket/table.parquet/", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("hf://datasets/acme/pets", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class,
-                ImageSources.open("s3a://bucket/table", SourceOptions.builder().format(SourceOptions.Format.PARQUET).build()));
-        assertInstanceOf(LocalImageDirectory.class,
-                ImageSources.open("/data/odd.parquet", SourceOptions.builder().format(SourceOptions.Format.IMAGES).build()));
-    }
-
-    @Test
-    void huggingFaceDatasetsAreOnlyParquet() {
-        assertThrows(IllegalArgumentException.class,
-                () -> ImageSources.open("hf://datasets/acme/pets", SourceOptions.builder().format(SourceOptions.Format.IMAGES).build()));
+    void otherHubRepositoryKindsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ImageSources.open("hf://models/acme/clip", DEFAULTS));
     }
 

@@ -77,10 +77,10 @@ class S3SourceTest {
         put("imgs-other/three.png", bytes("another prefix"));
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/imgs", options);
 
-        List<Shard> plan = source.plan(2);
+        List<Shard> plan = source.plan(2).shards();
         List<SourceItem> items = readAll(source, SourceTestSupport.viaJavaSerialization(plan));
 
-        assertEquals(plan, source.plan(2));
+        assertEquals(plan, source.plan(2).shards());
         assertEquals(2, plan.size());
         String base = "s3a://" + BUCKET + "/imgs/";
         assertEquals(List.of(base + "a/empty.gif", base + "a/one.jpg", base + "b/two.PNG"),
@@ -96,7 +96,7 @@ class S3SourceTest {
         put("gone/keep.png", bytes("keep"));
         put("gone/lose.png", bytes("lose"));
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/gone/", options);
-        List<Shard> plan = source.plan(10);
+        List<Shard> plan = source.plan(10).shards();
         s3.deleteObject(b -> b.bucket(BUCKET).key("gone/lose.png"));
 
         List<SourceItem> items = readAll(source, plan);
@@ -109,8 +109,8 @@ class S3SourceTest {
     @Test
     void aMissingPrefixFailsThePlanNamingIt() {
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/missing", options);
-        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> source.plan(10));
-        assertEquals("no such image folder or file: s3a://" + BUCKET + "/missing", e.getMessage());
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> source.plan(10).shards());
+        assertEquals("no such folder or file: s3a://" + BUCKET + "/missing", e.getMessage());
     }
 
     @Test
@@ -121,7 +121,7 @@ class S3SourceTest {
         put("tables/t.parquet/_SUCCESS", new byte[0]);
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/tables/t.parquet", options);
 
-        List<Shard> plan = source.plan(2);
+        List<Shard> plan = source.plan(2).shards();
         List<SourceItem> items = readAll(source, plan);
 
         assertEquals(3, plan.size());

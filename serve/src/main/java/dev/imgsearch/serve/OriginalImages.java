@@ -1,6 +1,9 @@
 package dev.imgsearch.serve;
 
 import dev.imgsearch.common.OneLine;
+import dev.imgsearch.source.ByteRange;
+import dev.imgsearch.source.ImageFetcher;
+import dev.imgsearch.source.ItemLocation;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,21 +12,14 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Reads the original bytes of an indexed image from the URI its record carries: {@code file:} (only under the image
- * roots), {@code s3a:} through Hadoop's FileSystem (configured as Spark jobs are: core-site.xml, environment) and
- * {@code http(s):}.
+ * Reads the original bytes of an indexed image from what its record says: the sources' own reader
+ * ({@link ImageFetcher}) for {@code file:} (only under the image roots), {@code s3a:} and {@code hf:} URIs, whole
+ * files, Parquet rows and tar members alike; and plain {@code http(s):} URLs.
  */
 final class OriginalImages {
 
@@ -31,27 +27,37 @@ final class OriginalImages {
 
     private final ImageRoots roots;
     private final long maxBytes;
-    private final Configuration hadoopConf = new Configuration();
+    private final ImageFetcher fetcher;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(HTTP_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
-    OriginalImages(ImageRoots roots, long maxBytes, Map<String, String> hadoopSettings) {
+    OriginalImages(ImageRoots roots, long maxBytes, ImageFetcher fetcher) {
         this.roots = roots;
         this.maxBytes = maxBytes;
-        hadoopSettings.forEach(hadoopConf::set);
+        this.fetcher = fetcher;
     }
 
-    byte[] read(String uri) {
-        String scheme = scheme(uri);
+    /** @param member a tar member's recorded offset and length, or null */
+    byte[] read(String uri, ByteRange member) {
+        ItemLocation location;
+        try {
+            location = ItemLocation.of(uri, member);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+        String scheme = scheme(location.file());
         try {
             return switch (scheme) {
-                case "file" -> readFile(roots.resolve(uri));
-                case "s3a" -> readHadoop(uri);
+                case "file" -> {
+                    roots.resolve(location.file());
+                    yield fetch(location);
+                }
+                case "s3a", "hf" -> fetch(location);
                 case "http", "https" -> readHttp(uri);
                 default -> throw ApiException.notFound("images whose source is '" + uri
-                        + "' cannot be served (supported: file under --image-root, s3a, http, https)");
+                        + "' cannot be served (supported: file under --image-root, s3a, hf, http, https)");
             };
         } catch (IOException e) {
             throw new ApiException(502, "could not read the image source: " + OneLine.of(e));
@@ -61,20 +67,14 @@ final class OriginalImages {
         }
     }
 
-    private byte[] readFile(Path real) throws IOException {
-        try (InputStream in = Channels.newInputStream(
-                Files.newByteChannel(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-            return capped(in);
-        }
-    }
-
-    private byte[] readHadoop(String uri) throws IOException {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = path.getFileSystem(hadoopConf);
-        try (InputStream in = fs.open(path)) {
-            return capped(in);
-        } catch (FileNotFoundException e) {
-            throw ApiException.notFound("the image object of this record no longer exists");
+    private byte[] fetch(ItemLocation location) throws IOException {
+        try {
+            return fetcher.fetch(location, maxBytes);
+        } catch (ImageFetcher.TooLargeException e) {
+            throw new ApiException(413, "the image of this record is larger than the " + maxBytes
+                    + "-byte serving limit");
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw ApiException.notFound("the image source of this record no longer exists");
         }
     }
 
@@ -88,16 +88,13 @@ final class OriginalImages {
             if (response.statusCode() != 200) {
                 throw new ApiException(502, "the image URL of this record answers " + response.statusCode());
             }
-            return capped(in);
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new ApiException(413, "the image of this record is larger than the " + maxBytes
+                        + "-byte serving limit");
+            }
+            return bytes;
         }
-    }
-
-    private byte[] capped(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        if (bytes.length > maxBytes) {
-            throw new ApiException(413, "the image of this record is larger than the " + maxBytes + "-byte serving limit");
-        }
-        return bytes;
     }
 
     private static String scheme(String uri) {
@@ -105,6 +102,9 @@ final class OriginalImages {
             String scheme = new URI(uri).getScheme();
             return scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
         } catch (URISyntaxException e) {
+            if (uri.startsWith("hf://") || uri.startsWith("s3a://")) {
+                return uri.substring(0, uri.indexOf(':'));
+            }
             throw ApiException.notFound("the image source of this record is not a valid URI");
         }
     }

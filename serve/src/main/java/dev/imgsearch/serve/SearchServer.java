@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.source.ImageFetcher;
+import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.store.VectorStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -48,10 +50,20 @@ public final class SearchServer implements AutoCloseable {
      * @throws IOException if an image root is not a readable directory
      */
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
+        this(config, store, model, SourceOptions.fromEnvironment());
+    }
+
+    /**
+     * @param sources how images are read back from their sources: the Hub's endpoint and token (the s3a settings
+     *                come from the config)
+     */
+    public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model,
+                        SourceOptions sources) throws IOException {
         this.config = config;
         Searcher searcher = new Searcher(store, metrics);
         ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
-        OriginalImages originals = new OriginalImages(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
+        OriginalImages originals = new OriginalImages(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES,
+                new ImageFetcher(sources.toBuilder().hadoopConf(config.hadoopConf()).build()));
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
         ImageRoutes images = new ImageRoutes(searcher, originals, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 config.apiKey() != null);

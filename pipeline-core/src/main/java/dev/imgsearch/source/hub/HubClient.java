@@ -3,7 +3,9 @@ package dev.imgsearch.source.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.http.RetryPolicy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +69,7 @@ public final class HubClient {
         URI next = api("tree/" + encode(commit, false) + path + "?recursive=" + recursive + "&expand=false");
         List<JsonNode> entries = new ArrayList<>();
         while (next != null) {
-            HttpResponse<byte[]> response = send(next, null);
+            HttpResponse<byte[]> response = send(next, null, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode page = JSON.readTree(response.body());
             if (!page.isArray()) {
                 throw new IOException("Hugging Face dataset " + dataset + ": tree listing is not a JSON array: " + withoutQuery(next));
@@ -85,8 +87,11 @@ public final class HubClient {
 
     /** Exactly {@code length} bytes starting at {@code start}, by an HTTP range request. */
     byte[] getRange(URI url, long start, int length) throws IOException {
+        if (length == 0) {
+            return new byte[0];
+        }
         String range = "bytes=" + start + "-" + (start + length - 1);
-        HttpResponse<byte[]> response = send(url, range);
+        HttpResponse<byte[]> response = send(url, range, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 206) {
             throw new IOException("Hugging Face dataset " + dataset + ": server ignored the range request " + range
                     + " (HTTP " + response.statusCode() + ") for " + withoutQuery(url));
@@ -99,8 +104,19 @@ public final class HubClient {
         return body;
     }
 
+    /**
+     * The whole file as a stream. Only a successful answer is streamed; error answers are small and read whole, so a
+     * retried attempt never leaves a connection half-read.
+     */
+    InputStream openStream(URI url) throws IOException {
+        return send(url, null, info -> info.statusCode() / 100 == 2
+                ? HttpResponse.BodySubscribers.ofInputStream()
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                        ByteArrayInputStream::new)).body();
+    }
+
     private JsonNode getJson(URI url) throws IOException {
-        return JSON.readTree(send(url, null).body());
+        return JSON.readTree(send(url, null, HttpResponse.BodyHandlers.ofByteArray()).body());
     }
 
     private URI api(String rest) {
@@ -125,10 +141,10 @@ public final class HubClient {
         return endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
     }
 
-    private HttpResponse<byte[]> send(URI url, String range) throws IOException {
-        HttpResponse<byte[]> response;
+    private <T> HttpResponse<T> send(URI url, String range, HttpResponse.BodyHandler<T> body) throws IOException {
+        HttpResponse<T> response;
         try {
-            response = retry.send(() -> followRedirects(url, range));
+            response = retry.send(() -> followRedirects(url, range, body));
         } catch (RetryPolicy.RetriesExhaustedException e) {
             throw new IOException("Hugging Face dataset " + dataset + ": " + withoutQuery(url) + " failed after "
                     + e.attempts() + " attempts: " + e.getCause(), e);
@@ -144,7 +160,8 @@ public final class HubClient {
         return requireSuccess(response, url);
     }
 
-    private HttpResponse<byte[]> followRedirects(URI url, String range) throws IOException {
+    private <T> HttpResponse<T> followRedirects(URI url, String range, HttpResponse.BodyHandler<T> body)
+            throws IOException {
         URI current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(REQUEST_TIMEOUT)
@@ -155,9 +172,9 @@ public final class HubClient {
             if (token != null && sameOrigin(current, endpoint)) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<byte[]> response;
+            HttpResponse<T> response;
             try {
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                response = HTTP.send(request.build(), body);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while fetching " + withoutQuery(current), e);
@@ -173,14 +190,15 @@ public final class HubClient {
                 + " redirects from " + withoutQuery(url));
     }
 
-    private HttpResponse<byte[]> requireSuccess(HttpResponse<byte[]> response, URI requested) throws IOException {
+    private <T> HttpResponse<T> requireSuccess(HttpResponse<T> response, URI requested) throws IOException {
         int status = response.statusCode();
         if (status / 100 == 2) {
             return response;
         }
         if (status == 401 || status == 403) {
             throw new IOException("Hugging Face dataset " + dataset + " refused access (HTTP " + status + "): it is gated"
-                    + " or private; " + (token == null ? "set HF_TOKEN to the token of" : "the HF_TOKEN sent must belong to")
+                    + " or private; " + (token == null ? "set HF_TOKEN (or run `hf auth login`) with the token of"
+                            : "the token sent must belong to")
                     + " an account that has accepted its terms at " + endpoint + "datasets/" + dataset + hubMessage(response));
         }
         if (status == 404) {

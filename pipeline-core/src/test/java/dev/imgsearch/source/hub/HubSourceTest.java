@@ -72,12 +72,12 @@ class HubSourceTest {
     @Test
     void readsOneSplitOfTheParquetExportWithCaptionsFieldsAndNullImages() throws IOException {
         publishPets();
-        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/train", options());
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets@~parquet/default/train", options());
 
-        List<Shard> plan = source.plan(6);
+        List<Shard> plan = source.plan(6).shards();
         List<SourceItem> items = readAll(source, SourceTestSupport.viaJavaSerialization(plan));
 
-        assertEquals(List.of("default-train-0000.rg0-1", "default-train-0000.rg2-3", "default-train-0001.rg0-0"),
+        assertEquals(List.of("0000.rg0-1", "0000.rg2-3", "0001.rg0-0"),
                 plan.stream().map(s -> s.id().substring(0, s.id().lastIndexOf('.'))).toList());
         assertEquals(15, items.size());
         assertEquals("hf://datasets/acme/pets@~parquet/default/train/0000.parquet#row=0", items.get(0).uri());
@@ -85,7 +85,7 @@ class HubSourceTest {
         assertArrayEquals(ParquetFixtures.image(0, 64), items.get(0).bytes());
         assertArrayEquals(ParquetFixtures.image(14, 64), items.get(14).bytes());
         assertEquals("caption 14", items.get(14).caption());
-        assertEquals(Map.of("label", "14"), items.get(14).fields());
+        assertEquals("14", items.get(14).info().label());
         assertNull(items.get(3).bytes());
         assertEquals("null image", items.get(3).readError());
     }
@@ -94,8 +94,8 @@ class HubSourceTest {
     void planIsDeterministicAndPinnedToTheCommitItResolved() throws IOException {
         publishPets();
         ImageSource source = ImageSources.open("hf://datasets/acme/pets@~parquet/default", options());
-        List<Shard> plan = source.plan(100);
-        assertEquals(plan, source.plan(100));
+        List<Shard> plan = source.plan(100).shards();
+        assertEquals(plan, source.plan(100).shards());
         assertEquals(3, plan.size(), "both splits of the default config");
 
         hub.publish("acme/pets", "refs/convert/parquet", Map.of(
@@ -110,8 +110,8 @@ class HubSourceTest {
     void readingOneRowGroupShardFetchesOnlyTheFooterAndThatRowGroup() throws IOException {
         Path big = hfFile("big.parquet", ParquetFixtures.rows(16, 30_000, 0, 0), 2);
         hub.publish("acme/big", "refs/convert/parquet", Map.of("default/train/0000.parquet", big));
-        ImageSource source = ImageSources.open("hf://datasets/acme/big/default/train", options());
-        List<Shard> plan = source.plan(2);
+        ImageSource source = ImageSources.open("hf://datasets/acme/big@~parquet/default/train", options());
+        List<Shard> plan = source.plan(2).shards();
         assertEquals(8, plan.size());
         long afterPlan = hub.cdnBytesServed("acme/big", "default/train/0000.parquet");
 
@@ -129,8 +129,8 @@ class HubSourceTest {
     @Test
     void followsResolveRedirectsToTheCdnWithoutSendingItTheToken() throws IOException {
         publishPets();
-        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options("hf_abc"));
-        assertEquals(3, readAll(source, source.plan(10)).size());
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets@~parquet/default/test", options("hf_abc"));
+        assertEquals(3, readAll(source, source.plan(10).shards()).size());
         assertFalse(hub.cdnAuthorizations().isEmpty());
         assertTrue(hub.cdnAuthorizations().stream().allMatch("null"::equals), hub.cdnAuthorizations().toString());
     }
@@ -140,22 +140,22 @@ class HubSourceTest {
         hub.publish("acme/gated", "refs/convert/parquet",
                 Map.of("default/train/0000.parquet", hfFile("g.parquet", ParquetFixtures.rows(2, 8, 0, 0), 5)));
         hub.gate("acme/gated");
-        String uri = "hf://datasets/acme/gated/default/train";
+        String uri = "hf://datasets/acme/gated@~parquet/default/train";
 
-        IOException anonymous = assertThrows(IOException.class, () -> ImageSources.open(uri, options()).plan(10));
-        assertEquals("Hugging Face dataset acme/gated refused access (HTTP 401): it is gated or private; set HF_TOKEN"
-                + " to the token of an account that has accepted its terms at " + hub.endpoint() + "/datasets/acme/gated"
+        IOException anonymous = assertThrows(IOException.class, () -> ImageSources.open(uri, options()).plan(10).shards());
+        assertEquals("Hugging Face dataset acme/gated refused access (HTTP 401): it is gated or private; set HF_TOKEN (or run `hf auth login`) with"
+                + " the token of an account that has accepted its terms at " + hub.endpoint() + "/datasets/acme/gated"
                 + " (Hub says: Access to dataset acme/gated is restricted. You must have access to it and be"
                 + " authenticated to access it. Please log in.)", anonymous.getMessage());
 
         IOException wrongToken = assertThrows(IOException.class,
-                () -> ImageSources.open(uri, options("hf_wrong")).plan(10));
+                () -> ImageSources.open(uri, options("hf_wrong")).plan(10).shards());
         assertTrue(wrongToken.getMessage().startsWith("Hugging Face dataset acme/gated refused access (HTTP 403)"),
                 wrongToken.getMessage());
         assertFalse(wrongToken.getMessage().contains("hf_wrong"), "the token never appears in messages");
 
         ImageSource authorized = ImageSources.open(uri, options(FakeHub.TOKEN));
-        assertEquals(2, readAll(authorized, authorized.plan(10)).size());
+        assertEquals(2, readAll(authorized, authorized.plan(10).shards()).size());
     }
 
     @Test
@@ -164,15 +164,16 @@ class HubSourceTest {
         hub.fail("/api/datasets/acme/pets/tree/", 429, "1", 1);
         hub.fail("/datasets/acme/pets/resolve/", 503, null, 1);
         hub.fail("/blobs/", 502, null, 1);
-        ImageSource source = ImageSources.open("hf://datasets/acme/pets/default/test", options());
+        ImageSource source = ImageSources.open("hf://datasets/acme/pets@~parquet/default/test", options());
 
         long start = System.nanoTime();
-        List<SourceItem> items = readAll(source, source.plan(10));
+        List<SourceItem> items = readAll(source, source.plan(10).shards());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertEquals(3, items.size());
         assertTrue(took.toMillis() >= 1000, "waited for Retry-After: " + took);
-        assertEquals(2, hub.requests().stream().filter(r -> r.startsWith("GET /api/datasets/acme/pets/tree/")).count());
+        // the parent folder's listing (is default/test a file?), refused once with 429, then the folder's own
+        assertEquals(3, hub.requests().stream().filter(r -> r.startsWith("GET /api/datasets/acme/pets/tree/")).count());
     }
 
     @Test
@@ -202,13 +203,13 @@ class HubSourceTest {
     @Test
     void aMissingDatasetOrRevisionIsNamed() throws IOException {
         IOException e = assertThrows(IOException.class,
-                () -> ImageSources.open("hf://datasets/acme/nothing", options()).plan(10));
+                () -> ImageSources.open("hf://datasets/acme/nothing", options()).plan(10).shards());
         assertTrue(e.getMessage().startsWith("Hugging Face dataset acme/nothing: not found: " + hub.endpoint()
-                + "/api/datasets/acme/nothing/revision/refs%2Fconvert%2Fparquet"), e.getMessage());
+                + "/api/datasets/acme/nothing/revision/main"), e.getMessage());
 
         publishPets();
         IOException noSplit = assertThrows(IOException.class,
-                () -> ImageSources.open("hf://datasets/acme/pets/default/validation", options()).plan(10));
+                () -> ImageSources.open("hf://datasets/acme/pets@~parquet/default/validation", options()).plan(10).shards());
         assertTrue(noSplit.getMessage().startsWith("Hugging Face dataset acme/pets: not found"), noSplit.getMessage());
     }
 
@@ -221,8 +222,8 @@ class HubSourceTest {
         ImageSource folder = ImageSources.open("hf://datasets/acme/raw@main/data", options());
         ImageSource file = ImageSources.open("hf://datasets/acme/raw@main/data/train-00001-of-00002.parquet", options());
 
-        List<SourceItem> all = readAll(folder, folder.plan(10));
-        List<SourceItem> one = readAll(file, file.plan(10));
+        List<SourceItem> all = readAll(folder, folder.plan(10).shards());
+        List<SourceItem> one = readAll(file, file.plan(10).shards());
 
         assertEquals(4, all.size());
         assertEquals("hf://datasets/acme/raw@main/data/train-00001-of-00002.parquet#row=1", all.get(3).uri());

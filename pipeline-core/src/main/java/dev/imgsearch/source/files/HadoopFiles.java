@@ -1,4 +1,4 @@
-package dev.imgsearch.source;
+package dev.imgsearch.source.files;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -7,8 +7,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
 
 import java.io.IOException;
+import java.util.Map;
 
-/** Hadoop file system access shared by the Hadoop-backed sources. */
+/** Hadoop file system access shared by whatever reads {@code s3a:} and other Hadoop URIs. */
 public final class HadoopFiles {
 
     private HadoopFiles() {
@@ -19,9 +20,9 @@ public final class HadoopFiles {
      * bucket only, so a cached instance could carry another source's endpoint or credentials.
      * Hadoop {@code .crc} side files are not verified: datasets copied or edited by other tools leave stale ones.
      */
-    public static FileSystem fileSystem(Path path, SourceOptions options) throws IOException {
+    public static FileSystem fileSystem(Path path, Map<String, String> hadoopConf) throws IOException {
         Configuration conf = new Configuration();
-        options.hadoopConf().forEach(conf::set);
+        hadoopConf.forEach(conf::set);
         FileSystem fs = FileSystem.newInstance(path.toUri(), conf);
         fs.setVerifyChecksum(false);
         return fs;

@@ -1,4 +1,4 @@
-package dev.imgsearch.source.files;
+package dev.imgsearch.source.folder;
 
 import dev.imgsearch.source.SourceTestSupport;
 import dev.imgsearch.source.parquet.RowGroupShard;
@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LocalImageDirectoryTest {
+class LocalImageFolderTest {
 
     @TempDir
     Path root;
@@ -69,13 +69,13 @@ class LocalImageDirectoryTest {
         write(root.resolve("._one.png"), bytes("macOS resource fork"));
         write(root.resolve(".cache/hidden.png"), bytes("hidden folder"));
 
-        List<Shard> plan = source().plan(100);
+        List<Shard> plan = source().plan(100).shards();
         List<SourceItem> items = readAll(source(), plan);
 
         assertEquals(List.of(uri("a/deeper/three.WebP"), uri("a/one.png"), uri("b/two.JPG"), uri("c.tiff")),
                 items.stream().map(SourceItem::uri).toList());
         assertArrayEquals(bytes("webp"), items.get(0).bytes());
-        assertTrue(items.stream().allMatch(i -> i.readError() == null && i.fields().isEmpty()));
+        assertTrue(items.stream().allMatch(i -> i.readError() == null && i.info().metadata().isEmpty()));
     }
 
     @Test
@@ -83,8 +83,8 @@ class LocalImageDirectoryTest {
         for (int i = 0; i < 7; i++) {
             write(root.resolve("img" + i + ".png"), bytes("image " + i));
         }
-        List<Shard> first = source().plan(3);
-        List<Shard> second = ImageSources.open(root.toString(), SourceOptions.defaults()).plan(3);
+        List<Shard> first = source().plan(3).shards();
+        List<Shard> second = ImageSources.open(root.toString(), SourceOptions.defaults()).plan(3).shards();
 
         assertEquals(first, second);
         assertEquals(List.of(3L, 3L, 1L), first.stream().map(Shard::itemCount).toList());
@@ -98,9 +98,9 @@ class LocalImageDirectoryTest {
         for (int i = 0; i < 4; i++) {
             write(root.resolve("img" + i + ".png"), bytes("image " + i));
         }
-        List<Shard> before = source().plan(2);
+        List<Shard> before = source().plan(2).shards();
         write(root.resolve("img3.png"), bytes("a longer image 3"));
-        List<Shard> after = source().plan(2);
+        List<Shard> after = source().plan(2).shards();
 
         assertEquals(before.get(0).id(), after.get(0).id());
         assertNotEquals(before.get(1).id(), after.get(1).id());
@@ -109,7 +109,7 @@ class LocalImageDirectoryTest {
     @Test
     void zeroByteFilesComeAsEmptyBytes() throws IOException {
         write(root.resolve("empty.png"), new byte[0]);
-        SourceItem item = readAll(source(), source().plan(10)).get(0);
+        SourceItem item = readAll(source(), source().plan(10).shards()).get(0);
         assertArrayEquals(new byte[0], item.bytes());
         assertNull(item.readError());
     }
@@ -123,7 +123,7 @@ class LocalImageDirectoryTest {
         Files.createSymbolicLink(root.resolve("linked.png"), elsewhere.resolve("outside.png"));
         Files.createSymbolicLink(root.resolve("linkeddir"), elsewhere.resolve("dir"));
 
-        List<SourceItem> items = readAll(source(), source().plan(10));
+        List<SourceItem> items = readAll(source(), source().plan(10).shards());
 
         assertEquals(List.of(uri("a/one.png"), uri("linked.png"), uri("linkeddir/inner.png")),
                 items.stream().map(SourceItem::uri).toList());
@@ -135,7 +135,7 @@ class LocalImageDirectoryTest {
         write(root.resolve("ok.png"), bytes("ok"));
         Path doomed = write(root.resolve("doomed.png"), bytes("deleted after planning"));
         Files.createSymbolicLink(root.resolve("dangling.png"), root.resolve("missing-target.png"));
-        List<Shard> plan = source().plan(10);
+        List<Shard> plan = source().plan(10).shards();
         Files.delete(doomed);
 
         Map<String, SourceItem> items = byUri(readAll(source(), plan));
@@ -154,7 +154,7 @@ class LocalImageDirectoryTest {
     void filesOverTheSizeLimitAreNotLoaded() throws IOException {
         write(root.resolve("big.png"), new byte[2048]);
         ImageSource source = ImageSources.open(root.toString(), SourceOptions.builder().maxImageBytes(1024).build());
-        SourceItem item = readAll(source, source.plan(1)).get(0);
+        SourceItem item = readAll(source, source.plan(1).shards()).get(0);
         assertNull(item.bytes());
         assertEquals("file too large: 2048 bytes (limit 1024)", item.readError());
     }
@@ -166,7 +166,7 @@ class LocalImageDirectoryTest {
         write(latin1, bytes("latin-1 name"));
         write(Path.of(URI.create(root.toUri() + "caf%C3%A9-utf8.png")), bytes("utf-8 name"));
 
-        List<Shard> plan = SourceTestSupport.viaJavaSerialization(source().plan(10));
+        List<Shard> plan = SourceTestSupport.viaJavaSerialization(source().plan(10).shards());
         Map<String, SourceItem> items = byUri(readAll(source(), plan));
 
         assertArrayEquals(bytes("latin-1 name"), items.get(root.toUri() + "caf%E9.png").bytes());
@@ -179,7 +179,7 @@ class LocalImageDirectoryTest {
         write(root.resolve("animals/dog.png"), bytes("dog"));
         write(root.resolve("captions.tsv"), bytes("animals/cat.png\tA cat.\n./animals/dog.png\tA dog.\r\nbroken line\n"));
 
-        Map<String, SourceItem> items = byUri(readAll(source(), source().plan(10)));
+        Map<String, SourceItem> items = byUri(readAll(source(), source().plan(10).shards()));
 
         assertEquals("A cat.", items.get(uri("animals/cat.png")).caption());
         assertEquals("A dog.", items.get(uri("animals/dog.png")).caption());
@@ -189,22 +189,32 @@ class LocalImageDirectoryTest {
     void aSingleImageFileIsASourceOfOne() throws IOException {
         Path file = write(root.resolve("only.gif"), bytes("gif"));
         ImageSource source = ImageSources.open(file.toUri().toString(), SourceOptions.defaults());
-        List<SourceItem> items = readAll(source, source.plan(5));
+        List<SourceItem> items = readAll(source, source.plan(5).shards());
         assertEquals(List.of(file.toUri().toString()), items.stream().map(SourceItem::uri).toList());
     }
 
     @Test
     void aMissingFolderFailsThePlanNamingIt() {
         ImageSource source = ImageSources.open(root.resolve("nope").toString(), SourceOptions.defaults());
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> source.plan(10));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> source.plan(10).shards());
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }
 
     @Test
     void rejectsShardsOfAnotherKindAndNonPositiveShardSizes() throws IOException {
-        assertThrows(IllegalArgumentException.class, () -> source().plan(0));
-        Shard parquet = new RowGroupShard("x", "file:/x.parquet", 10, null, 0, 1, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> source().open(parquet));
-        assertTrue(e.getMessage().contains("not a file-list shard"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> source().plan(0).shards());
+        Shard foreign = new Shard() {
+            @Override
+            public String id() {
+                return "x";
+            }
+
+            @Override
+            public long itemCount() {
+                return 1;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> source().open(foreign));
+        assertTrue(e.getMessage().contains("shard x is of no layout"), e.getMessage());
     }
 }

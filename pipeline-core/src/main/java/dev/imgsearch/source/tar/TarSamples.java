@@ -155,7 +155,8 @@ final class TarSamples implements CloseableIterator<SourceItem> {
             String where = member != null ? member : sample != null ? sample.key : "a header";
             String reason = "torn or corrupt tar: it breaks off in " + where + " at byte " + raw.count() + " of "
                     + tar.length() + " (" + ReadErrors.describe(e) + ")";
-            ready.add(error(sample != null ? sample.name() : where, reason));
+            ready.add(error(member != null ? member : sample != null ? sample.name() : "torn-at-byte-" + raw.count(),
+                    reason));
             sample = null;
             ended = true;
         }

@@ -34,14 +34,14 @@ import java.util.regex.Pattern;
  */
 public final class FakeHub implements Closeable {
 
-    static final String TOKEN = "hf_test_token";
+    public static final String TOKEN = "hf_test_token";
     private static final int PAGE_SIZE = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern API = Pattern.compile("/api/datasets/([^/]+/[^/]+)/(revision|tree)/([^/]+)(?:/(.*))?");
     private static final Pattern RESOLVE = Pattern.compile("/datasets/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
 
     /** One commit of a dataset: repository path to file bytes. */
-    record Commit(String sha, Map<String, byte[]> files) {
+    public record Commit(String sha, Map<String, byte[]> files) {
     }
 
     private record Fault(int status, String retryAfter) {
@@ -57,7 +57,7 @@ public final class FakeHub implements Closeable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> cdnAuthorizations = Collections.synchronizedList(new ArrayList<>());
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", this::hub);
@@ -66,12 +66,12 @@ public final class FakeHub implements Closeable {
         cdn.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
 
     /** Adds a commit of {@code repo} holding the given local files under their repository paths, and points a ref at it. */
-    Commit publish(String repo, String ref, Map<String, Path> files) throws IOException {
+    public Commit publish(String repo, String ref, Map<String, Path> files) throws IOException {
         Map<String, byte[]> contents = new TreeMap<>();
         for (Map.Entry<String, Path> file : files.entrySet()) {
             contents.put(file.getKey(), Files.readAllBytes(file.getValue()));
@@ -83,7 +83,7 @@ public final class FakeHub implements Closeable {
         return commit;
     }
 
-    void gate(String repo) {
+    public void gate(String repo) {
         gated.put(repo, true);
     }
 

@@ -10,6 +10,11 @@ import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.source.parquet.ParquetFixtures;
 
 import dev.imgsearch.http.RetryPolicy;
+import dev.imgsearch.source.ImageFetcher;
+import dev.imgsearch.source.ItemLocation;
+import dev.imgsearch.source.SourcePlan;
+import dev.imgsearch.source.tar.TarFixtures;
+import dev.imgsearch.source.tar.TarLayout;
 import dev.imgsearch.source.parquet.ParquetFixtures.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -228,5 +234,81 @@ class HubSourceTest {
         assertEquals(4, all.size());
         assertEquals("hf://datasets/acme/raw@main/data/train-00001-of-00002.parquet#row=1", all.get(3).uri());
         assertEquals(all.subList(2, 4).stream().map(SourceItem::uri).toList(), one.stream().map(SourceItem::uri).toList());
+    }
+
+    private static byte[] fetch(SourceOptions options, SourceItem item) throws IOException {
+        return new ImageFetcher(options).fetch(ItemLocation.of(item.uri(), item.info().member()), 1 << 20);
+    }
+
+    @Test
+    void theRepositorysOwnTarShardsAtMainAreReadByDefaultAndServedBackByRange() throws IOException {
+        Path s0 = TarFixtures.write(dir.resolve("s0.tar"), TarFixtures.members()
+                .add("000.jpg", ParquetFixtures.image(0, 900)).add("000.txt", "zero")
+                .add("001.jpg", ParquetFixtures.image(1, 900)));
+        Path s1 = TarFixtures.write(dir.resolve("s1.tar.gz"), TarFixtures.members()
+                .add("002.jpg", ParquetFixtures.image(2, 900)));
+        Path readme = Files.writeString(dir.resolve("README.md"), "# wds");
+        hub.publish("acme/wds", "main", Map.of("train/shard-000.tar", s0, "train/shard-001.tar.gz", s1,
+                "README.md", readme, ".gitattributes", readme));
+        hub.gate("acme/wds");
+        SourceOptions options = options(FakeHub.TOKEN);
+        ImageSource source = ImageSources.open("hf://datasets/acme/wds", options);
+
+        SourcePlan plan = source.plan(100);
+        List<SourceItem> items = readAll(source, SourceTestSupport.viaJavaSerialization(plan.shards()));
+
+        assertEquals(2, plan.shards().size());
+        assertEquals(Map.of(TarLayout.NOT_TARS, 1L, SourcePlan.HIDDEN, 1L), plan.skipped());
+        assertEquals("hf://datasets/acme/wds@main/train/shard-000.tar#000.jpg", items.get(0).uri());
+        assertEquals("zero", items.get(0).caption());
+        assertEquals(3, items.size());
+        for (SourceItem item : items) {
+            assertArrayEquals(item.bytes(), fetch(options, item), item.uri());
+        }
+        assertTrue(hub.cdnAuthorizations().stream().allMatch("null"::equals), "the token never reaches the CDN");
+    }
+
+    @Test
+    void anImagefolderRepositoryWithMetadataAtMain() throws IOException {
+        Path csv = Files.writeString(dir.resolve("metadata.csv"), "file_name,text\ncat.png,a cat\n");
+        Path cat = Files.write(dir.resolve("cat.png"), ParquetFixtures.image(7, 500));
+        Path dog = Files.write(dir.resolve("dog.png"), ParquetFixtures.image(8, 500));
+        hub.publish("acme/folder", "main", Map.of("data/train/metadata.csv", csv, "data/train/cat.png", cat,
+                "data/test/dog.png", dog));
+        ImageSource source = ImageSources.open("hf://datasets/acme/folder/data", options());
+
+        List<SourceItem> items = readAll(source, source.plan(10).shards());
+
+        assertEquals(List.of("hf://datasets/acme/folder@main/data/test/dog.png",
+                "hf://datasets/acme/folder@main/data/train/cat.png"), items.stream().map(SourceItem::uri).toList());
+        assertEquals("a cat", items.get(1).caption());
+        assertArrayEquals(ParquetFixtures.image(8, 500), fetch(options(), items.get(0)));
+    }
+
+    @Test
+    void aPartialExportIsRefusedUnlessAllowedAndThenMarkedPartial() throws IOException {
+        hub.publish("acme/huge", "refs/convert/parquet", Map.of(
+                "default/partial-train/0000.parquet", hfFile("p0.parquet", ParquetFixtures.rows(3, 16, 0, 0), 3),
+                "default/test/0000.parquet", hfFile("p1.parquet", ParquetFixtures.rows(2, 16, 3, 0), 3)));
+        String uri = "hf://datasets/acme/huge@~parquet";
+
+        IOException refused = assertThrows(IOException.class, () -> ImageSources.open(uri, options()).plan(10));
+        assertEquals("Hugging Face dataset acme/huge: its Parquet export is partial (the Hub converts only about the"
+                + " first 5 GB of a large split: default/partial-train), so embedding it would leave out the rest;"
+                + " read the repository's own files (hf://datasets/acme/huge), or allow the partial export"
+                + " (--allow-partial) knowingly", refused.getMessage());
+
+        SourcePlan taken = ImageSources.open(uri, options().toBuilder().allowPartial(true).build()).plan(10);
+        assertTrue(taken.partial());
+        assertEquals(2, taken.shards().size());
+        assertFalse(ImageSources.open(uri + "/default/test", options()).plan(10).partial(), "a whole split is whole");
+    }
+
+    @Test
+    void parquetRowsAreServedBackFromTheirRowGroup() throws IOException {
+        publishPets();
+        SourceItem item = readAll(ImageSources.open("hf://datasets/acme/pets@~parquet/default/train", options()),
+                ImageSources.open("hf://datasets/acme/pets@~parquet/default/train", options()).plan(100).shards()).get(13);
+        assertArrayEquals(ParquetFixtures.image(13, 64), fetch(options(), item));
     }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Small Parquet files shaped like the datasets library writes them, made with parquet-hadoop's example writer. */
@@ -99,6 +100,44 @@ public final class ParquetFixtures {
                 }
                 writer.write(g);
             }
+        }
+    }
+
+    /** The datasets library's {@code huggingface} file metadata: an Image feature, a ClassLabel with names. */
+    public static final String FEATURES = "{\"info\": {\"features\": {\"picture\": {\"_type\": \"Image\"},"
+            + " \"label\": {\"names\": [\"cat\", \"dog\"], \"_type\": \"ClassLabel\"},"
+            + " \"caption\": {\"dtype\": \"string\", \"_type\": \"Value\"}}}}";
+
+    /** As the datasets library writes a dataset whose image column is named {@code picture}: label 0 or 1. */
+    public static void writeDatasetsLibrary(Path file, List<Row> rows) throws IOException {
+        Files.createDirectories(file.getParent());
+        MessageType schema = MessageTypeParser.parseMessageType("""
+                message schema {
+                  optional group picture { optional binary bytes; optional binary path (STRING); }
+                  optional binary caption (STRING);
+                  optional int64 label;
+                  optional double score;
+                }""");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withExtraMetaData(Map.of("huggingface", FEATURES))
+                .build()) {
+            for (Row row : rows) {
+                Group g = groups.newGroup();
+                g.addGroup("picture").append("bytes", Binary.fromConstantByteArray(row.image()));
+                g.append("caption", row.caption()).append("label", row.label() % 2).append("score", row.label() / 2.0);
+                writer.write(g);
+            }
+        }
+    }
+
+    /** A table of image URLs, as img2dataset takes for input. */
+    public static void writeUrls(Path file) throws IOException {
+        MessageType schema = MessageTypeParser.parseMessageType(
+                "message schema { optional binary url (STRING); optional binary caption (STRING); }");
+        try (ParquetWriter<Group> writer = writer(file, schema, 10)) {
+            writer.write(new SimpleGroupFactory(schema).newGroup().append("url", "https://example.com/a.jpg")
+                    .append("caption", "a"));
         }
     }
 

@@ -158,4 +158,31 @@ class ParquetImageSourceTest {
         IOException e = assertThrows(IOException.class, () -> source.open(plan.get(2)));
         assertTrue(e.getMessage().contains("changed since planning"), e.getMessage());
     }
+
+    @Test
+    void theImageColumnAndClassNamesComeFromTheDatasetsLibrarysMetadata() throws IOException {
+        Path file = dir.resolve("hf.parquet");
+        ParquetFixtures.writeDatasetsLibrary(file, ParquetFixtures.rows(3, 20, 0, 0));
+        ImageSource source = ImageSources.open(file.toString(), SourceOptions.defaults());
+
+        List<SourceItem> items = readAll(source, source.plan(10).shards());
+
+        assertArrayEquals(ParquetFixtures.image(1, 20), items.get(1).bytes());
+        assertEquals("dog", items.get(1).info().label());
+        assertEquals("cat", items.get(2).info().label());
+        assertEquals(Map.of("score", 0.5), items.get(1).info().metadata());
+    }
+
+    @Test
+    void aColumnOfUrlsIsRefusedUpFrontWithWhatToDo() throws IOException {
+        Path file = dir.resolve("urls.parquet");
+        ParquetFixtures.writeUrls(file);
+        IOException found = assertThrows(IOException.class,
+                () -> ImageSources.open(file.toString(), SourceOptions.defaults()).plan(10));
+        assertTrue(found.getMessage().contains("'url' look like image URLs: download them first, e.g. with img2dataset"),
+                found.getMessage());
+        IOException named = assertThrows(IOException.class, () -> ImageSources.open(file.toString(),
+                SourceOptions.builder().imageColumn("url").build()).plan(10));
+        assertTrue(named.getMessage().contains("holds text (image URLs or paths), not image bytes"), named.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package dev.imgsearch.source;
 
 import dev.imgsearch.source.parquet.ParquetFixtures;
 
+import dev.imgsearch.source.tar.TarFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,5 +130,37 @@ class S3SourceTest {
         assertEquals("s3a://" + BUCKET + "/tables/t.parquet/part-00000.parquet#row=4", items.get(4).uri());
         assertArrayEquals(ParquetFixtures.image(4, 40), items.get(4).bytes());
         assertEquals("caption 4", items.get(4).caption());
+    }
+
+    @Test
+    void tarShardsUnderAPrefixAreReadAndServedBackWithOneRangedRead(@TempDir Path dir) throws IOException {
+        for (int shard = 0; shard < 2; shard++) {
+            Path tar = TarFixtures.write(dir.resolve(shard + ".tar"), TarFixtures.members()
+                    .add("k" + shard + ".jpg", ParquetFixtures.image(shard, 700)).add("k" + shard + ".txt", "c" + shard));
+            put("wds/shard-0000" + shard + ".tar", Files.readAllBytes(tar));
+        }
+        put("wds/shard-00000_stats.json", bytes("{}"));
+        ImageSource source = ImageSources.open("s3a://" + BUCKET + "/wds/", options);
+
+        SourcePlan plan = source.plan(100);
+        List<SourceItem> items = readAll(source, plan.shards());
+
+        assertEquals(2, plan.shards().size());
+        assertEquals("s3a://" + BUCKET + "/wds/shard-00001.tar#k1.jpg", items.get(1).uri());
+        assertEquals("c1", items.get(1).caption());
+        ImageFetcher fetcher = new ImageFetcher(options);
+        for (SourceItem item : items) {
+            assertArrayEquals(item.bytes(), fetcher.fetch(ItemLocation.of(item.uri(), item.info().member()), 1 << 20));
+        }
+    }
+
+    @Test
+    void parquetRowsOnS3AreServedBack(@TempDir Path dir) throws IOException {
+        Path local = dir.resolve("rows.parquet");
+        ParquetFixtures.writeHf(local, ParquetFixtures.rows(6, 40, 0, 0), 2);
+        put("served/rows.parquet", Files.readAllBytes(local));
+        byte[] bytes = new ImageFetcher(options).fetch(
+                ItemLocation.of("s3a://" + BUCKET + "/served/rows.parquet#row=5", null), 1 << 20);
+        assertArrayEquals(ParquetFixtures.image(5, 40), bytes);
     }
 }

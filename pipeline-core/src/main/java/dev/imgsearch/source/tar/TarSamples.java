@@ -113,8 +113,16 @@ final class TarSamples implements CloseableIterator<SourceItem> {
             }
             TarArchiveEntry entry = entries.getNextEntry();
             if (entry == null) {
-                finishSample();
                 ended = true;
+                // commons-compress takes a short header read for the end: a tar is made of whole 512-byte records
+                if (plain.count() % 512 != 0) {
+                    String name = sample != null ? sample.name() : "torn-at-byte-" + raw.count();
+                    sample = null;
+                    ready.add(error(name, "torn or corrupt tar: it breaks off in a header at byte " + raw.count()
+                            + " of " + tar.length()));
+                    return;
+                }
+                finishSample();
                 return;
             }
             member = entry.getName();

@@ -140,6 +140,14 @@ class TarSourceTest {
         assertNull(items.get(2).bytes());
         assertTrue(items.get(2).readError().startsWith("torn or corrupt tar: it breaks off in 2.jpg"),
                 items.get(2).readError());
+        Path header = TarFixtures.write(dir.resolve("header.tar"), TarFixtures.members()
+                .add("0.jpg", image(0)).add("1.jpg", image(1)));
+        try (RandomAccessFile file = new RandomAccessFile(header.toFile(), "rw")) {
+            file.setLength(1024 + 100); // inside the second member's header
+        }
+        List<SourceItem> headerItems = items(header.toString(), SourceOptions.defaults());
+        assertEquals(1, headerItems.size(), "the sample the tear may have cut is not passed off as whole");
+        assertTrue(headerItems.get(0).readError().contains("breaks off in a header"), headerItems.get(0).readError());
         SourceItem lastGz = gzItems.get(gzItems.size() - 1);
         assertNull(lastGz.bytes());
         assertTrue(lastGz.readError().startsWith("torn or corrupt tar"), lastGz.readError());

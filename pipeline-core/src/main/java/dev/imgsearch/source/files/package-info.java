@@ -1,7 +1,6 @@
 /**
- * Image folders: local ({@link dev.imgsearch.source.files.LocalImageDirectory}) and on Hadoop file systems such as
- * s3a ({@link dev.imgsearch.source.files.HadoopImageDirectory}), planned as runs of files
- * ({@link dev.imgsearch.source.files.FileListShard}); {@link dev.imgsearch.source.files.ImageFiles} holds the naming
- * and caption rules they share.
+ * Dataset files on disks and Hadoop file systems: {@link dev.imgsearch.source.files.LocalDatasetFiles} (a local
+ * folder, walked with its links) and {@link dev.imgsearch.source.files.HadoopDatasetFiles} ({@code s3a:},
+ * {@code hdfs:} and the rest, through {@link dev.imgsearch.source.files.HadoopFiles}).
  */
 package dev.imgsearch.source.files;

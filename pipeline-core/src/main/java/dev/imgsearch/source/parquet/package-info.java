@@ -1,7 +1,6 @@
 /**
  * Images in a column of a Parquet dataset, planned as runs of row groups
- * ({@link dev.imgsearch.source.parquet.RowGroupShard}) by {@link dev.imgsearch.source.parquet.ParquetImageSource};
- * {@link dev.imgsearch.source.parquet.ParquetFiles} says where the files live (a Hadoop file system here, the Hub in
- * {@code source.hub}).
+ * ({@link dev.imgsearch.source.parquet.RowGroupShard}) by {@link dev.imgsearch.source.parquet.ParquetLayout};
+ * {@link dev.imgsearch.source.parquet.ParquetRows} finds the image, caption and label columns.
  */
 package dev.imgsearch.source.parquet;

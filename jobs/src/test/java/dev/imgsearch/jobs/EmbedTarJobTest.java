@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
-import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.source.tar.TarFixtures;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -69,8 +68,8 @@ class EmbedTarJobTest {
     }
 
     private static EmbedSettings settings(Path input, Path output) {
-        return new EmbedSettings(input.toString(), SourceOptions.defaults(), output.toString(),
-                TestPaths.TINY_MODEL.toString(), 4, 256, 178_956_970L, 1, 0);
+        return EmbedSettings.builder(input.toString(), output.toString()).model(TestPaths.TINY_MODEL.toString())
+                .batchSize(4).build();
     }
 
     @Test

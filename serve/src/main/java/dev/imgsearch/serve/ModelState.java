@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -13,14 +14,12 @@ final class ModelState {
 
     private final CompletableFuture<ClipModel> loading;
     private final Searcher searcher;
-    private final long maxPixels;
     private final ServerMetrics metrics;
     private volatile QueryEmbedder embedder;
 
-    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, long maxPixels, ServerMetrics metrics) {
+    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics) {
         this.loading = loading;
         this.searcher = searcher;
-        this.maxPixels = maxPixels;
         this.metrics = metrics;
     }
 
@@ -65,7 +64,7 @@ final class ModelState {
         }
         synchronized (this) {
             if (embedder == null) {
-                embedder = new QueryEmbedder(model, maxPixels, metrics);
+                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics);
             }
         }
         return null;

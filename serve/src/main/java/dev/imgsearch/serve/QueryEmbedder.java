@@ -1,12 +1,8 @@
 package dev.imgsearch.serve;
 
-import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
-import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.decode.ImageFormat;
-import dev.imgsearch.model.ClipModel;
-import dev.imgsearch.model.ModelDescriptor;
-import dev.imgsearch.preprocess.ClipPreprocessor;
+import dev.imgsearch.embed.ClipEmbedder;
 import java.util.List;
 
 /**
@@ -15,26 +11,21 @@ import java.util.List;
  */
 final class QueryEmbedder {
 
-    private final ClipModel model;
-    private final ImageDecoder decoder;
-    private final ClipPreprocessor preprocessor;
+    private final ClipEmbedder embedder;
     private final ServerMetrics metrics;
 
-    QueryEmbedder(ClipModel model, long maxPixels, ServerMetrics metrics) {
-        ModelDescriptor descriptor = model.descriptor();
-        this.model = model;
-        this.decoder = new ImageDecoder(maxPixels);
-        this.preprocessor = new ClipPreprocessor(descriptor.imageSize(), descriptor.mean(), descriptor.std());
+    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics) {
+        this.embedder = embedder;
         this.metrics = metrics;
     }
 
     String modelName() {
-        return model.descriptor().name();
+        return embedder.descriptor().name();
     }
 
     float[] text(String text) {
         long start = System.nanoTime();
-        float[] vector = model.embedTexts(List.of(text))[0];
+        float[] vector = embedder.embedTexts(List.of(text))[0];
         metrics.embedded("text", start);
         return vector;
     }
@@ -45,13 +36,12 @@ final class QueryEmbedder {
             throw new ApiException(415, "the upload is not an image: its content is not JPEG, PNG, GIF, WebP, BMP or TIFF");
         }
         long start = System.nanoTime();
-        DecodedImage image;
+        float[] vector;
         try {
-            image = decoder.decode(bytes);
+            vector = embedder.embedImage(bytes);
         } catch (ImageDecodeException e) {
             throw new ApiException(422, "the uploaded image cannot be decoded: " + e.getMessage());
         }
-        float[] vector = model.embedImages(new float[][] {preprocessor.toPixelValues(image)})[0];
         metrics.embedded("image", start);
         return vector;
     }

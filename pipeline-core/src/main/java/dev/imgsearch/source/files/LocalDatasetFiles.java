@@ -2,8 +2,9 @@ package dev.imgsearch.source.files;
 
 import dev.imgsearch.source.DatasetFiles;
 import dev.imgsearch.source.ImageNames;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -86,9 +87,10 @@ public final class LocalDatasetFiles implements DatasetFiles {
         return Files.newInputStream(path(file));
     }
 
+    /** Through Hadoop's local file system: Parquet 1.13 (Spark 3.5) has no LocalInputFile. */
     @Override
-    public InputFile inputFile(StoredFile file) {
-        return new LocalInputFile(path(file));
+    public InputFile inputFile(StoredFile file) throws IOException {
+        return HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(URI.create(file.uri())), new Configuration());
     }
 
     @Override

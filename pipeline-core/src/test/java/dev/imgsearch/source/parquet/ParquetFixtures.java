@@ -6,7 +6,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -119,15 +119,55 @@ public final class ParquetFixtures {
                   optional double score;
                 }""");
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withExtraMetaData(Map.of("huggingface", FEATURES))
-                .build()) {
+        try (ParquetWriter<Group> writer = new WithFileMetadata(HadoopOutputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()),
+                schema, Map.of("huggingface", FEATURES)).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Row row : rows) {
                 Group g = groups.newGroup();
                 g.addGroup("picture").append("bytes", Binary.fromConstantByteArray(row.image()));
                 g.append("caption", row.caption()).append("label", row.label() % 2).append("score", row.label() / 2.0);
                 writer.write(g);
             }
+        }
+    }
+
+    /** Groups written with key-value file metadata, by what Parquet 1.13 (Spark 3.5) has too. */
+    private static final class WithFileMetadata extends ParquetWriter.Builder<Group, WithFileMetadata> {
+        private final MessageType schema;
+        private final Map<String, String> metadata;
+
+        WithFileMetadata(org.apache.parquet.io.OutputFile file, MessageType schema, Map<String, String> metadata) {
+            super(file);
+            this.schema = schema;
+            this.metadata = metadata;
+        }
+
+        @Override
+        protected WithFileMetadata self() {
+            return this;
+        }
+
+        @Override
+        protected org.apache.parquet.hadoop.api.WriteSupport<Group> getWriteSupport(
+                org.apache.hadoop.conf.Configuration conf) {
+            return new org.apache.parquet.hadoop.api.WriteSupport<>() {
+                private org.apache.parquet.example.data.GroupWriter writer;
+
+                @Override
+                public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
+                    return new WriteContext(schema, metadata);
+                }
+
+                @Override
+                public void prepareForWrite(org.apache.parquet.io.api.RecordConsumer consumer) {
+                    writer = new org.apache.parquet.example.data.GroupWriter(consumer, schema);
+                }
+
+                @Override
+                public void write(Group record) {
+                    writer.write(record);
+                }
+            };
         }
     }
 
@@ -142,11 +182,16 @@ public final class ParquetFixtures {
     }
 
     private static ParquetWriter<Group> writer(Path file, MessageType schema, int rowsPerGroup) throws IOException {
-        return ExampleParquetWriter.builder(new LocalOutputFile(file))
+        // Written with what Parquet 1.13 (Spark 3.5) has too: Hadoop's output file, not LocalOutputFile, and a row
+        // group closed by the size check that runs every rowsPerGroup rows, not by a row count limit.
+        return ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()))
                 .withType(schema)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withRowGroupRowCountLimit(rowsPerGroup)
+                .withRowGroupSize(1L)
+                .withMinRowCountForPageSizeCheck(rowsPerGroup)
+                .withMaxRowCountForPageSizeCheck(rowsPerGroup)
                 .withDictionaryEncoding(false)
                 .build();
     }

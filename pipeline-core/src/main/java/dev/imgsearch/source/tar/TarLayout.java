@@ -1,5 +1,6 @@
 package dev.imgsearch.source.tar;
 
+import dev.imgsearch.source.ByteRange;
 import dev.imgsearch.source.CloseableIterator;
 import dev.imgsearch.source.DatasetFiles;
 import dev.imgsearch.source.DatasetFiles.StoredFile;
@@ -10,9 +11,8 @@ import dev.imgsearch.source.SourceItem;
 import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.source.SourcePlan;
 import dev.imgsearch.source.TarNames;
-
-import dev.imgsearch.source.ByteRange;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 
 import java.io.EOFException;
 import java.io.IOException;

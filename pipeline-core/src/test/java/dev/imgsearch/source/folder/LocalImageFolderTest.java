@@ -1,7 +1,6 @@
 package dev.imgsearch.source.folder;
 
 import dev.imgsearch.source.SourceTestSupport;
-import dev.imgsearch.source.parquet.RowGroupShard;
 
 import dev.imgsearch.source.ImageSource;
 import dev.imgsearch.source.ImageSources;

@@ -13,7 +13,7 @@ rounds=${2:-2}
 model="$root/pipeline-core/src/test/resources/tiny-clip"
 export IMGSEARCH_JAVA_OPTS="-Xmx1g"
 mkdir -p "$work/files"
-find "$photos" -maxdepth 1 -iname '*.jpeg' -o -maxdepth 1 -iname '*.jpg' | sort | xargs -I{} cp {} "$work/files/"
+find "$photos" -maxdepth 1 \( -iname '*.jpeg' -o -iname '*.jpg' \) -print0 | xargs -0 cp -t "$work/files/"
 count=$(ls "$work/files" | wc -l)
 
 /usr/bin/python3 - "$work/files" "$work/tars" "$work/big200" "$work/big2000" <<'PY'

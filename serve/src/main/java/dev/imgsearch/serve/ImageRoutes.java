@@ -18,12 +18,15 @@ final class ImageRoutes {
     private final Searcher searcher;
     private final OriginalImages originals;
     private final Thumbnails thumbnails;
+    private final WorkPool work;
     private final String cacheControl;
 
-    ImageRoutes(Searcher searcher, OriginalImages originals, Thumbnails thumbnails, boolean privateResponses) {
+    ImageRoutes(Searcher searcher, OriginalImages originals, Thumbnails thumbnails, WorkPool work,
+                boolean privateResponses) {
         this.searcher = searcher;
         this.originals = originals;
         this.thumbnails = thumbnails;
+        this.work = work;
         this.cacheControl = (privateResponses ? "private" : "public") + ", max-age=" + CACHE_SECONDS;
     }
 
@@ -74,7 +77,7 @@ final class ImageRoutes {
             ctx.contentType(format.mediaType()).result(original);
             return;
         }
-        Thumbnails.Thumbnail thumbnail = thumbnails.scale(original, size);
+        Thumbnails.Thumbnail thumbnail = work.decoding(original, () -> thumbnails.scale(original, size));
         if (etag != null) {
             thumbnails.remember(etag, thumbnail);
         }

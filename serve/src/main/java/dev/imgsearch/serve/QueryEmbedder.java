@@ -40,6 +40,9 @@ final class QueryEmbedder {
         try {
             vector = embedder.embedImage(bytes);
         } catch (ImageDecodeException e) {
+            if (e.getCause() instanceof OutOfMemoryError) {
+                throw WorkPool.outOfMemory();
+            }
             throw new ApiException(422, "the uploaded image cannot be decoded: " + e.getMessage());
         }
         metrics.embedded("image", start);

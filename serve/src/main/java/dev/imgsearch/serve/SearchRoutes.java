@@ -31,13 +31,16 @@ final class SearchRoutes {
     private final ParamParser parser;
     private final ServerConfig config;
     private final ObjectMapper mapper;
+    private final WorkPool work;
 
-    SearchRoutes(ModelState model, Searcher searcher, MetadataSchema schema, ServerConfig config, ObjectMapper mapper) {
+    SearchRoutes(ModelState model, Searcher searcher, MetadataSchema schema, ServerConfig config, ObjectMapper mapper,
+                 WorkPool work) {
         this.model = model;
         this.searcher = searcher;
         this.parser = new ParamParser(config.maxK(), schema);
         this.config = config;
         this.mapper = mapper;
+        this.work = work;
     }
 
     /** {@code GET /api/search?text=...}: shareable text search. */
@@ -45,7 +48,7 @@ final class SearchRoutes {
         long start = System.nanoTime();
         String text = ParamParser.text(single(ctx.queryParams("text")), "text");
         SearchParams params = parser.fromText(ctx::queryParams, ctx.queryParamMap().keySet(), Set.of("text"));
-        ctx.json(SearchResponse.of(searcher.search(model.embedder().text(text), params), params, start));
+        ctx.json(SearchResponse.of(searcher.search(embedText(text), params), params, start));
     }
 
     /** {@code POST /api/search} with a JSON body. */
@@ -54,7 +57,7 @@ final class SearchRoutes {
         ObjectNode body = HttpBodies.jsonObject(ctx, mapper);
         String text = ParamParser.text(textField(body, "text"), "text");
         SearchParams params = parser.fromJson(body, Set.of("text"));
-        ctx.json(SearchResponse.of(searcher.search(model.embedder().text(text), params), params, start));
+        ctx.json(SearchResponse.of(searcher.search(embedText(text), params), params, start));
     }
 
     /** {@code POST /api/search/image}: a multipart field {@code image}, or the image as the raw body. */
@@ -80,7 +83,8 @@ final class SearchRoutes {
         if (image.length == 0) {
             throw ApiException.badRequest("no image: send it as the multipart field 'image' or as the raw request body");
         }
-        ctx.json(SearchResponse.of(searcher.search(model.embedder().image(image), params), params, start));
+        float[] vector = work.decoding(image, () -> model.embedder().image(image));
+        ctx.json(SearchResponse.of(searcher.search(vector, params), params, start));
     }
 
     /** {@code GET /api/images/{id}/similar}: more like an indexed image, that image itself left out. */
@@ -106,10 +110,14 @@ final class SearchRoutes {
         }
         SearchParams params = new SearchParams(n, 0, MetadataFilter.NONE, Double.NEGATIVE_INFINITY);
         List<CompatResult> results = new ArrayList<>();
-        for (SearchHit hit : searcher.search(model.embedder().text(text), params).hits()) {
+        for (SearchHit hit : searcher.search(embedText(text), params).hits()) {
             results.add(new CompatResult((String) hit.metadata().get(MetadataSchema.URI), hit.score()));
         }
         ctx.json(results);
+    }
+
+    private float[] embedText(String text) {
+        return work.run(() -> model.embedder().text(text));
     }
 
     private byte[] multipartImage(Context ctx) {
@@ -122,6 +130,10 @@ final class SearchRoutes {
             file = ctx.uploadedFile("image");
         } catch (Exception e) {
             // Jetty's multipart parser throws IOException (through Kotlin, unchecked) and IllegalStateException.
+            ApiException refused = HttpBodies.refusal(e);
+            if (refused != null) {
+                throw refused;
+            }
             String message = String.valueOf(e.getMessage());
             if (message.contains("exceed")) {
                 throw HttpBodies.tooLarge(ctx, "the uploaded image", limit);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.serve.jetty.JettyLimits;
 import dev.imgsearch.source.ImageFetcher;
 import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.store.VectorStore;
@@ -13,15 +14,18 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +63,23 @@ public final class SearchServer implements AutoCloseable {
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model,
                         SourceOptions sources) throws IOException {
         this.config = config;
-        Searcher searcher = new Searcher(store, metrics);
+        ImageRoots roots = ImageRoots.of(config.imageRoots());
+        Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
         ModelState modelState = new ModelState(model, searcher, metrics);
-        OriginalImages originals = new OriginalImages(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES,
+        OriginalImages originals = new OriginalImages(roots, MAX_SERVED_IMAGE_BYTES,
                 new ImageFetcher(sources.toBuilder().hadoopConf(config.hadoopConf()).build()));
-        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
+        WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS,
+                Duration.ofSeconds(WorkLimits.MAX_WAIT_SECONDS), metrics);
+        if (!work.fitsLargestImage()) {
+            LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
+                    + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20,
+                    ImageDecoder.DEFAULT_MAX_PIXELS);
+        }
+        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
         ImageRoutes images = new ImageRoutes(searcher, originals,
-                new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES),                config.apiKey() != null);
-        OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
+                new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES), work, config.apiKey() != null);
+        OpsRoutes ops = new OpsRoutes(modelState, searcher,
+                new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         Guards guards = new Guards(config,
                 config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);
@@ -90,7 +103,17 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/images/{id}/similar", search::similar);
         app.post("/search", search::compat);
 
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header(Header.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.getMessage());
+        });
+        // Jetty's own refusal while a handler reads the body: slower than the minimum rate, or malformed chunks.
+        app.exception(BadMessageException.class, (e, ctx) -> {
+            ApiException refused = HttpBodies.refusal(e);
+            error(ctx, refused.status(), refused.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
             case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
@@ -109,8 +132,7 @@ public final class SearchServer implements AutoCloseable {
         javalin.jsonMapper(new JavalinJackson(mapper, false));
         javalin.http.maxRequestSize = config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES;
         javalin.http.prefer405over404 = true;
-        javalin.jetty.defaultHost = config.host();
-        javalin.jetty.defaultPort = config.port();
+        JettyLimits.install(javalin, config.host(), config.port(), config.connections());
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES, SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);

@@ -13,6 +13,7 @@ import dev.imgsearch.source.SourceTestSupport;
 import dev.imgsearch.source.hub.FakeHub;
 import dev.imgsearch.source.parquet.ParquetFixtures;
 import dev.imgsearch.source.tar.TarFixtures;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -91,10 +92,10 @@ class SourceImagesTest {
                         member == null ? null : member.offset(), member == null ? null : member.length())));
             }
         }
-        store = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
+        store = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE, LuceneIndexSettings.DEFAULT,
                 LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         store.upsert(records);
-        server = new SearchServer(ServerConfig.local(List.of(images)).withHadoopConf(moto.s3aConf()), store,
+        server = new SearchServer(ServerConfig.local(List.of(images)).toBuilder().hadoopConf(moto.s3aConf()).build(), store,
                 java.util.concurrent.CompletableFuture.completedFuture(fixture.model), sources).start();
     }
 

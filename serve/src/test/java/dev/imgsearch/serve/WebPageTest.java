@@ -20,6 +20,7 @@ import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.source.hub.FakeHub;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -101,7 +102,8 @@ class WebPageTest {
                     (String) meta.get(MetadataSchema.CAPTION))));
         }
         hub.publish("acme/samples", "main", files);
-        hubStore = LuceneVectorStore.open(Files.createTempDirectory("imgsearch-hub-index"), LuceneIndexSettings.DEFAULT,
+        hubStore = LuceneVectorStore.open(Files.createTempDirectory("imgsearch-hub-index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT,
                 LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         hubStore.upsert(records);
         hubServer = new SearchServer(ServerConfig.local(List.of()), hubStore,

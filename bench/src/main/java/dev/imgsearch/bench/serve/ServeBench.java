@@ -4,10 +4,11 @@ import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -76,7 +77,7 @@ public final class ServeBench {
         try (ClipModel clip = ClipModel.load(model)) {
             float[][] centres = clip.embedTexts(List.of(TEXTS));
             for (String uri : stores) {
-                try (VectorStore store = VectorStores.open(uri)) {
+                try (VectorStore store = StoreUri.parse(uri).open(OpenMode.CREATE_OR_WRITE)) {
                     fill(store, clip, centres, vectors);
                     directSearch(uri, store, clip, k);
                     overHttp(uri, store, clip, clients, seconds, k);
@@ -139,7 +140,7 @@ public final class ServeBench {
 
     private static void overHttp(String uri, VectorStore store, ClipModel clip, int clients, int seconds, int k)
             throws Exception {
-        ServerConfig config = ServerConfig.local(List.of()).withMaxK(Math.max(k, ServerConfig.DEFAULT_MAX_K));
+        ServerConfig config = ServerConfig.builder().port(0).maxK(Math.max(k, ServerConfig.DEFAULT_MAX_K)).build();
         try (SearchServer server = new SearchServer(config, store, CompletableFuture.completedFuture(clip)).start()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String base = "http://127.0.0.1:" + server.port() + "/api/search?k=" + k + "&text=";

@@ -3,6 +3,8 @@ package dev.imgsearch.source.files;
 import dev.imgsearch.source.DatasetFiles;
 import dev.imgsearch.source.ImageNames;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 
@@ -33,6 +35,8 @@ import java.util.List;
  * listing; a dangling link is listed, and reading it is that file's read error.
  */
 public final class LocalDatasetFiles implements DatasetFiles {
+
+    private static final Configuration RAW_LOCAL = rawLocal();
 
     private final Path root;
 
@@ -87,10 +91,20 @@ public final class LocalDatasetFiles implements DatasetFiles {
         return Files.newInputStream(path(file));
     }
 
-    /** Through Hadoop's local file system: Parquet 1.13 (Spark 3.5) has no LocalInputFile. */
+    /**
+     * Through Hadoop's raw local file system: Parquet 1.13 (Spark 3.5) has no LocalInputFile, and the checksummed
+     * one fails a read when a stale {@code .crc} file lies beside the Parquet file (a file rewritten by another tool).
+     */
     @Override
     public InputFile inputFile(StoredFile file) throws IOException {
-        return HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(URI.create(file.uri())), new Configuration());
+        return HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(URI.create(file.uri())), RAW_LOCAL);
+    }
+
+    private static Configuration rawLocal() {
+        Configuration conf = new Configuration();
+        conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        return conf;
     }
 
     @Override

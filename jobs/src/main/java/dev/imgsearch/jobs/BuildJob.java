@@ -7,9 +7,9 @@ import static org.apache.spark.sql.functions.size;
 
 import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.model.ModelIdentity;
+import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.ModelMismatchException;
-import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.ShardedBuild;
 import dev.imgsearch.store.StoreCapability;

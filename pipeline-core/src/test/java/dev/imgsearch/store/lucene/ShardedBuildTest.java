@@ -17,7 +17,6 @@ import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -55,10 +51,7 @@ class ShardedBuildTest {
     @BeforeAll
     static void startS3() throws Exception {
         moto = MotoServer.start();
-        s3 = S3Client.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        s3 = moto.client();
         s3.createBucket(b -> b.bucket("stores"));
     }
 

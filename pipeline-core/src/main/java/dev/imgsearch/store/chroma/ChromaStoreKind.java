@@ -62,7 +62,14 @@ public final class ChromaStoreKind implements StoreKind {
         options(uri, MetadataSchema.IMAGES, Optional.empty());
         uri.orBad(() -> new ChromaDatabase(url.resolve("/"), tenant(uri), database(uri)));
         if (uri.hasOption(TOKEN)) {
-            uri.orBad(() -> TokenSource.parse(uri.option(TOKEN, "")));
+            String value = uri.option(TOKEN, "");
+            try {
+                TokenSource.parse(value);
+            } catch (IllegalArgumentException e) {
+                // The value may be the token itself, pasted in: the error must not print it.
+                throw new IllegalArgumentException("bad store URI '" + uri.text().replace(TOKEN + "=" + value,
+                        TOKEN + "=(hidden)") + "': " + e.getMessage(), e);
+            }
         } else if (uri.hasOption(TOKEN_HEADER)) {
             throw uri.bad("option token-header needs option token");
         }
@@ -92,8 +99,8 @@ public final class ChromaStoreKind implements StoreKind {
     @Override
     public StoreOpener opener(StoreUri uri) {
         String text = uri.text();
-        Optional<ChromaToken> token = token(uri);
-        return mode -> open(StoreUri.parse(text), mode, MetadataSchema.IMAGES, token);
+        ChromaToken token = token(uri).orElse(null); // Optional is not Serializable
+        return mode -> open(StoreUri.parse(text), mode, MetadataSchema.IMAGES, Optional.ofNullable(token));
     }
 
     @Override

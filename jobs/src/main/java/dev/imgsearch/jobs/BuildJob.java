@@ -11,6 +11,7 @@ import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreCapability;
+import dev.imgsearch.store.StoreOpener;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -115,9 +116,9 @@ public final class BuildJob {
         try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
             model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
-                String uri = store.text();
-                todo.foreachPartition(partition -> {
-                    try (VectorStore writer = StoreUri.parse(uri).open(OpenMode.WRITE_EXISTING)) {
+                StoreOpener opener = store.opener();
+                writers(todo, store.writers()).foreachPartition(partition -> {
+                    try (VectorStore writer = opener.open(OpenMode.WRITE_EXISTING)) {
                         upsert(partition, writer, batchSize);
                     }
                 });
@@ -185,6 +186,18 @@ public final class BuildJob {
                     + " holds vectors of dimension " + storeDimension.getAsInt() + ": build it from the same model");
         }
         return rows;
+    }
+
+    /**
+     * The rows in {@code writers} partitions, so that as many tasks write at once as the store ingests fastest with
+     * (given as many executor cores): merged without a shuffle when there are more, spread out when there are fewer.
+     */
+    private static Dataset<Row> writers(Dataset<Row> rows, int writers) {
+        int partitions = rows.rdd().getNumPartitions();
+        if (partitions == writers) {
+            return rows;
+        }
+        return partitions > writers ? rows.coalesce(writers) : rows.repartition(writers);
     }
 
     /** Upserts the rows in batches of {@code batchSize}. */

@@ -117,7 +117,9 @@ public final class BuildJob {
             model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
                 StoreOpener opener = store.opener();
-                writers(todo, store.writers()).foreachPartition(partition -> {
+                // Dealt round-robin, so the store's number of writers write at once, each for about as long; the
+                // input's own partitions (one per file) would leave unequal shares and the last writer alone.
+                todo.repartition(store.writers()).foreachPartition(partition -> {
                     try (VectorStore writer = opener.open(OpenMode.WRITE_EXISTING)) {
                         upsert(partition, writer, batchSize);
                     }
@@ -186,18 +188,6 @@ public final class BuildJob {
                     + " holds vectors of dimension " + storeDimension.getAsInt() + ": build it from the same model");
         }
         return rows;
-    }
-
-    /**
-     * The rows in {@code writers} partitions, so that as many tasks write at once as the store ingests fastest with
-     * (given as many executor cores): merged without a shuffle when there are more, spread out when there are fewer.
-     */
-    private static Dataset<Row> writers(Dataset<Row> rows, int writers) {
-        int partitions = rows.rdd().getNumPartitions();
-        if (partitions == writers) {
-            return rows;
-        }
-        return partitions > writers ? rows.coalesce(writers) : rows.repartition(writers);
     }
 
     /** Upserts the rows in batches of {@code batchSize}. */

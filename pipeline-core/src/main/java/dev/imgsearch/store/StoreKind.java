@@ -37,4 +37,18 @@ public interface StoreKind {
      * @throws StoreException when the store cannot be opened, or is absent and {@code mode} does not create
      */
     VectorStore open(StoreUri uri, OpenMode mode, MetadataSchema schema);
+
+    /**
+     * An opener to send to other JVMs; by default one that parses the URI's text there again. A kind whose URIs point
+     * at credentials overrides it to read them here, once.
+     */
+    default StoreOpener opener(StoreUri uri) {
+        String text = uri.text();
+        return mode -> StoreUri.parse(text).open(mode);
+    }
+
+    /** How many writers a build runs at once into a kind with {@link StoreCapability#PARALLEL_WRITERS}. */
+    default int writers(StoreUri uri) {
+        return 1;
+    }
 }

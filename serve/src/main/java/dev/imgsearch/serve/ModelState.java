@@ -1,6 +1,7 @@
 package dev.imgsearch.serve;
 
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelDescriptor;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,13 +10,14 @@ import java.util.concurrent.CompletionException;
  * The model as it loads in the background: the server listens at once (so liveness probes pass) and answers
  * searches with 503 until the model is ready and fits the store.
  */
-final class ModelState {
+final class ModelState implements AutoCloseable {
 
     private final CompletableFuture<ClipModel> loading;
     private final Searcher searcher;
     private final long maxPixels;
     private final ServerMetrics metrics;
     private volatile QueryEmbedder embedder;
+    private boolean closed;
 
     ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, long maxPixels, ServerMetrics metrics) {
         this.loading = loading;
@@ -64,6 +66,9 @@ final class ModelState {
                     + storeDim.getAsInt() + "-dimensional ones: serve the store with the model that built it";
         }
         synchronized (this) {
+            if (closed) {
+                return "the server is shutting down";
+            }
             if (embedder == null) {
                 embedder = new QueryEmbedder(model, maxPixels, metrics);
             }
@@ -71,9 +76,24 @@ final class ModelState {
         return null;
     }
 
+    /** The loaded model's descriptor, else null. */
+    ModelDescriptor descriptor() {
+        QueryEmbedder ready = embedder;
+        return ready == null ? null : ready.descriptor();
+    }
+
     /** The model's name once loaded, else null. */
     String modelName() {
-        QueryEmbedder ready = embedder;
-        return ready == null ? null : ready.modelName();
+        ModelDescriptor descriptor = descriptor();
+        return descriptor == null ? null : descriptor.name();
+    }
+
+    /** Stops the query embedder's worker; the model itself belongs to whoever loaded it. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (embedder != null) {
+            embedder.close();
+        }
     }
 }

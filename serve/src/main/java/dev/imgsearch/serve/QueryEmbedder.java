@@ -7,17 +7,17 @@ import dev.imgsearch.decode.ImageFormat;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelDescriptor;
 import dev.imgsearch.preprocess.ClipPreprocessor;
-import java.util.List;
 
 /**
  * Embeds queries exactly as the embed job embeds images (same decoder, same preprocessing, same model), so query and
- * index vectors are comparable.
+ * index vectors are comparable. Texts go through a cache and a micro-batcher ({@link TextEmbeddings}).
  */
-final class QueryEmbedder {
+final class QueryEmbedder implements AutoCloseable {
 
     private final ClipModel model;
     private final ImageDecoder decoder;
     private final ClipPreprocessor preprocessor;
+    private final TextEmbeddings texts;
     private final ServerMetrics metrics;
 
     QueryEmbedder(ClipModel model, long maxPixels, ServerMetrics metrics) {
@@ -25,16 +25,18 @@ final class QueryEmbedder {
         this.model = model;
         this.decoder = new ImageDecoder(maxPixels);
         this.preprocessor = new ClipPreprocessor(descriptor.imageSize(), descriptor.mean(), descriptor.std());
+        this.texts = new TextEmbeddings(model::embedTexts, metrics);
         this.metrics = metrics;
     }
 
-    String modelName() {
-        return model.descriptor().name();
+    ModelDescriptor descriptor() {
+        return model.descriptor();
     }
 
+    /** The embedding of a query text; shared with other callers, so it must not be modified. */
     float[] text(String text) {
         long start = System.nanoTime();
-        float[] vector = model.embedTexts(List.of(text))[0];
+        float[] vector = texts.of(text);
         metrics.embedded("text", start);
         return vector;
     }
@@ -54,5 +56,11 @@ final class QueryEmbedder {
         float[] vector = model.embedImages(new float[][] {preprocessor.toPixelValues(image)})[0];
         metrics.embedded("image", start);
         return vector;
+    }
+
+    /** Stops the text batcher; the model is its owner's to close. */
+    @Override
+    public void close() {
+        texts.close();
     }
 }

@@ -42,6 +42,7 @@ public final class SearchServer implements AutoCloseable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final ServerMetrics metrics = new ServerMetrics();
     private final Javalin app;
+    private final ModelState modelState;
 
     /**
      * @param model the model as it loads: the server answers liveness at once, and searches once the model is ready
@@ -50,7 +51,7 @@ public final class SearchServer implements AutoCloseable {
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
         this.config = config;
         Searcher searcher = new Searcher(store, metrics);
-        ModelState modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
+        modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
         ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
         ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
@@ -142,6 +143,7 @@ public final class SearchServer implements AutoCloseable {
 
     public void stop() {
         app.stop();
+        modelState.close();
     }
 
     @Override

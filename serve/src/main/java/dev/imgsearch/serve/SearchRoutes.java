@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -48,13 +49,28 @@ final class SearchRoutes {
         ctx.json(SearchResponse.of(searcher.search(model.embedder().text(text), params), params, start));
     }
 
-    /** {@code POST /api/search} with a JSON body. */
-    void textFromJson(Context ctx) {
+    /** {@code POST /api/search} with a JSON body: a {@code text}, or an {@code embedding} to search with as it is. */
+    void fromJson(Context ctx) {
         long start = System.nanoTime();
         ObjectNode body = HttpBodies.jsonObject(ctx, mapper);
-        String text = ParamParser.text(textField(body, "text"), "text");
-        SearchParams params = parser.fromJson(body, Set.of("text"));
-        ctx.json(SearchResponse.of(searcher.search(model.embedder().text(text), params), params, start));
+        SearchParams params = parser.fromJson(body, Set.of("text", "embedding"));
+        float[] query;
+        if (body.hasNonNull("embedding")) {
+            if (body.hasNonNull("text")) {
+                throw ApiException.badRequest("give text or embedding, not both");
+            }
+            query = embedding(body.get("embedding"), "embedding");
+        } else {
+            query = model.embedder().text(ParamParser.text(textField(body, "text"), "text"));
+        }
+        ctx.json(SearchResponse.of(searcher.search(query, params), params, start));
+    }
+
+    /** A client's query vector, checked against the dimension of the store's vectors (else the model's). */
+    float[] embedding(JsonNode node, String field) {
+        OptionalInt stored = searcher.dimension();
+        int dimension = stored.isPresent() ? stored.getAsInt() : model.embedder().descriptor().embeddingDim();
+        return ParamParser.embedding(node, field, dimension);
     }
 
     /** {@code POST /api/search/image}: a multipart field {@code image}, or the image as the raw body. */

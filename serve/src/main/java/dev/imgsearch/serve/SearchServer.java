@@ -74,7 +74,7 @@ public final class SearchServer implements AutoCloseable {
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         app.get("/api/stats", ops::stats);
         app.get("/api/search", search::textFromQuery);
-        app.post("/api/search", search::textFromJson);
+        app.post("/api/search", search::fromJson);
         app.post("/api/search/image", search::image);
         app.get("/api/images/{id}", images::image);
         app.get("/api/images/{id}/similar", search::similar);

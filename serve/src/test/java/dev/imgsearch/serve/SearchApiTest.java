@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,20 @@ class SearchApiTest {
 
         JsonNode paged = ok(http.post("/api/search/image?k=2&page=2", "application/octet-stream", bytes));
         assertEquals(ids(multipart).subList(2, 4), ids(paged));
+    }
+
+    @Test
+    void anEmbeddingIsSearchedAsItIs() {
+        String id = fixture.idOf("cake");
+        float[] vector = fixture.store.get(id).orElseThrow().vector();
+        JsonNode page = ok(http.postJson("/api/search", "{\"embedding\": " + Arrays.toString(vector) + ", \"k\": 5}"));
+        assertEquals(bruteForce(vector).stream().limit(5).map(Map.Entry::getKey).toList(), ids(page));
+        assertEquals(id, ids(page).get(0), "an indexed image's own vector finds it first");
+
+        float[] text = fixture.model.embedTexts(List.of(QUERY))[0];
+        JsonNode byVector = ok(http.postJson("/api/search", "{\"embedding\": " + Arrays.toString(text) + ", \"k\": 7}"));
+        assertEquals(ids(ok(http.get("/api/search?k=7&text=" + encode(QUERY)))), ids(byVector),
+                "a text's embedding ranks as the text does");
     }
 
     @Test

@@ -18,9 +18,21 @@ final class OpsRoutes {
         this.metrics = metrics;
     }
 
-    /** The process is up and answering; says nothing about the model or the store. */
+    /**
+     * The process is up and answering, whatever the state of the model and the store; {@code collection_size} (the
+     * SkyPilot example's field) is the store's count, or null while the store does not answer.
+     */
     void health(Context ctx) {
-        ctx.json(Map.of("status", "ok"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        Long size;
+        try {
+            size = searcher.count();
+        } catch (ApiException e) {
+            size = null;
+        }
+        body.put("collection_size", size);
+        ctx.json(body);
     }
 
     /** 200 once the model is loaded and fits the store and the store answers a count; 503 with the reason otherwise. */

@@ -21,7 +21,7 @@ import java.util.function.Function;
 /** The search endpoints: text, image upload, more-like-this, and the SkyPilot example's {@code POST /search}. */
 final class SearchRoutes {
 
-    /** One result of the SkyPilot-compatible route. */
+    /** One result of the SkyPilot-compatible route: {@code image_path} is the id {@code GET /image/...} serves. */
     record CompatResult(String imagePath, double similarity) {
     }
 
@@ -123,7 +123,7 @@ final class SearchRoutes {
         SearchParams params = new SearchParams(n, 0, MetadataFilter.NONE, Double.NEGATIVE_INFINITY);
         List<CompatResult> results = new ArrayList<>();
         for (SearchHit hit : searcher.search(model.embedder().text(text), params).hits()) {
-            results.add(new CompatResult((String) hit.metadata().get(MetadataSchema.URI), hit.score()));
+            results.add(new CompatResult(hit.id(), hit.score()));
         }
         ctx.json(results);
     }

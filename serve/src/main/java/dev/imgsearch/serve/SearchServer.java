@@ -67,6 +67,7 @@ public final class SearchServer implements AutoCloseable {
         app.before(guards::everyRequest);
         app.before("/api/*", guards::api);
         app.before("/search", guards::api);
+        app.before("/image/*", guards::api);
 
         app.get("/health", ops::health);
         app.get("/ready", ops::ready);
@@ -79,6 +80,7 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/images/{id}", images::image);
         app.get("/api/images/{id}/similar", search::similar);
         app.post("/search", search::compat);
+        app.get("/image/{image_path}", images::skyPilotImage);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
@@ -164,7 +166,15 @@ public final class SearchServer implements AutoCloseable {
     private void error(Context ctx, int status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
+        if (fastApiRoute(ctx.path())) {
+            body.put("detail", message);
+        }
         ctx.status(status).json(body);
+    }
+
+    /** The SkyPilot example's routes, whose page reads errors from FastAPI's {@code detail}. */
+    private static boolean fastApiRoute(String path) {
+        return path.equals("/search") || path.startsWith("/image/");
     }
 
     private static byte[] resource(String name) {

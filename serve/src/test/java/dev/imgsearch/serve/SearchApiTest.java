@@ -185,7 +185,7 @@ class SearchApiTest {
         assertTrue(results.isArray());
         assertEquals(3, results.size());
         for (int i = 0; i < 3; i++) {
-            assertEquals(api.get("results").get(i).get("uri").asText(), results.get(i).get("image_path").asText());
+            assertEquals(api.get("results").get(i).get("id").asText(), results.get(i).get("image_path").asText());
             assertEquals(api.get("results").get(i).get("score").asDouble(), results.get(i).get("similarity").asDouble(), 1e-9);
             assertEquals(2, results.get(i).size(), "only image_path and similarity");
         }

@@ -3,6 +3,7 @@ package dev.imgsearch.cli;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.serve.ImageUrlPolicy;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.store.VectorStore;
@@ -89,6 +90,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most results one page may ask for (default: ${DEFAULT-VALUE}).")
     int maxK;
 
+    @Option(names = "--index-name", defaultValue = ServerConfig.DEFAULT_INDEX_NAME, paramLabel = "NAME",
+            description = "The name clip-retrieval clients give as indice_name (default: ${DEFAULT-VALUE}).")
+    String indexName;
+
+    @Option(names = "--allow-image-urls",
+            description = {"Let queries name an image by URL (clip-retrieval's image_url), which the server then fetches:",
+                "http(s) only, public addresses only, at most --max-upload-bytes, 10 s. Off by default (SSRF)."})
+    boolean allowImageUrls;
+
+    @Option(names = "--allow-private-image-urls",
+            description = "As --allow-image-urls, and to loopback and private addresses too: for trusted clients only.")
+    boolean allowPrivateImageUrls;
+
     @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
             description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
     Map<String, String> hadoopConf = new LinkedHashMap<>();
@@ -98,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies);
+                    hadoopConf, trustedProxies, indexName, imageUrlPolicy());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -159,6 +173,13 @@ final class ServeCommand implements Callable<Integer> {
                     + failure.get().getMessage(), failure.get());
         }
         return 0;
+    }
+
+    private ImageUrlPolicy imageUrlPolicy() {
+        if (allowPrivateImageUrls) {
+            return ImageUrlPolicy.ANY_ADDRESS;
+        }
+        return allowImageUrls ? ImageUrlPolicy.PUBLIC : ImageUrlPolicy.OFF;
     }
 
     /** False when the JVM is already shutting down, in which case the hook itself closes everything. */

@@ -34,9 +34,14 @@ final class ImageRoutes {
         return id(ctx, "id");
     }
 
+    /** Whether {@code text} has the form of a record id. */
+    static boolean isId(String text) {
+        return ID.matcher(text).matches();
+    }
+
     private static String id(Context ctx, String parameter) {
         String id = ctx.pathParam(parameter);
-        if (!ID.matcher(id).matches()) {
+        if (!isId(id)) {
             throw ApiException.badRequest("invalid image id '" + ParamParser.abbreviate(id)
                     + "': ids are 1 to 256 letters, digits, '.', '_', ':' or '-'");
         }

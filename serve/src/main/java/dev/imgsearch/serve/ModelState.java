@@ -76,6 +76,12 @@ final class ModelState implements AutoCloseable {
         return null;
     }
 
+    /** The dimension of query vectors: the store's, or while the store is empty the model's (a 503 while it loads). */
+    int queryDimension() {
+        OptionalInt stored = searcher.dimension();
+        return stored.isPresent() ? stored.getAsInt() : embedder().descriptor().embeddingDim();
+    }
+
     /** The loaded model's descriptor, else null. */
     ModelDescriptor descriptor() {
         QueryEmbedder ready = embedder;

@@ -77,6 +77,18 @@ final class ParamParser {
         return params(k, offset, page, filter, minScore);
     }
 
+    /** A string field of a JSON object; null when it is absent or null. */
+    static String jsonText(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest(field + " must be a string");
+        }
+        return node.textValue();
+    }
+
     /** A non-empty query text of bounded length. */
     static String text(String text, String field) {
         if (text == null || text.isBlank()) {

@@ -1,6 +1,5 @@
 package dev.imgsearch.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.store.MetadataFilter;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -59,19 +57,14 @@ final class SearchRoutes {
             if (body.hasNonNull("text")) {
                 throw ApiException.badRequest("give text or embedding, not both");
             }
-            query = embedding(body.get("embedding"), "embedding");
+            query = ParamParser.embedding(body.get("embedding"), "embedding", model.queryDimension());
         } else {
-            query = model.embedder().text(ParamParser.text(textField(body, "text"), "text"));
+            query = model.embedder().text(ParamParser.text(ParamParser.jsonText(body, "text"), "text"));
         }
         ctx.json(SearchResponse.of(searcher.search(query, params), params, start));
     }
 
-    /** A client's query vector, checked against the dimension of the store's vectors (else the model's). */
-    float[] embedding(JsonNode node, String field) {
-        OptionalInt stored = searcher.dimension();
-        int dimension = stored.isPresent() ? stored.getAsInt() : model.embedder().descriptor().embeddingDim();
-        return ParamParser.embedding(node, field, dimension);
-    }
+
 
     /** {@code POST /api/search/image}: a multipart field {@code image}, or the image as the raw body. */
     void image(Context ctx) {
@@ -115,7 +108,7 @@ final class SearchRoutes {
                 throw ApiException.badRequest("unknown field '" + name + "'; known: text, n_results");
             }
         });
-        String text = ParamParser.text(textField(body, "text"), "text");
+        String text = ParamParser.text(ParamParser.jsonText(body, "text"), "text");
         int n = body.hasNonNull("n_results") ? ParamParser.jsonInt(body.get("n_results"), "n_results") : COMPAT_DEFAULT_RESULTS;
         if (n < 1 || n > config.maxK()) {
             throw ApiException.badRequest("n_results must be between 1 and " + config.maxK() + ", got " + n);
@@ -155,17 +148,6 @@ final class SearchRoutes {
         } catch (IOException e) {
             throw ApiException.badRequest("could not read the uploaded image: " + e.getMessage());
         }
-    }
-
-    private static String textField(ObjectNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string");
-        }
-        return node.textValue();
     }
 
     private static String single(List<String> values) {

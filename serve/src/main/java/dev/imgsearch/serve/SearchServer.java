@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The search service: JSON API, image and thumbnail serving, the web page, health, readiness and metrics, on one
- * Javalin (Jetty) server. It does not own the store or the model: whoever made them closes them after {@link #stop()}.
+ * The search service: JSON API, image and thumbnail serving, the web page, health, readiness and metrics, and the
+ * APIs of the SkyPilot example and of clip-retrieval, on one Javalin (Jetty) server. It does not own the store or the model: whoever made them closes them after {@link #stop()}.
  */
 public final class SearchServer implements AutoCloseable {
 
@@ -43,6 +43,7 @@ public final class SearchServer implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final Javalin app;
     private final ModelState modelState;
+    private final ImageUrlFetcher imageUrls;
 
     /**
      * @param model the model as it loads: the server answers liveness at once, and searches once the model is ready
@@ -58,6 +59,9 @@ public final class SearchServer implements AutoCloseable {
                 config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
+        imageUrls = new ImageUrlFetcher(config.imageUrls(), config.maxUploadBytes());
+        ClipRetrievalRoutes clipRetrieval = new ClipRetrievalRoutes(modelState, searcher, config, mapper, imageUrls,
+                new RequestUrls(clients));
         Guards guards = new Guards(config,
                 config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);
         AccessLog accessLog = new AccessLog(mapper, clients);
@@ -68,6 +72,9 @@ public final class SearchServer implements AutoCloseable {
         app.before("/api/*", guards::api);
         app.before("/search", guards::api);
         app.before("/image/*", guards::api);
+        for (String path : new String[] {"/knn-service", "/indices-list", "/metadata"}) {
+            app.before(path, guards::api);
+        }
 
         app.get("/health", ops::health);
         app.get("/ready", ops::ready);
@@ -81,6 +88,9 @@ public final class SearchServer implements AutoCloseable {
         app.get("/api/images/{id}/similar", search::similar);
         app.post("/search", search::compat);
         app.get("/image/{image_path}", images::skyPilotImage);
+        app.post("/knn-service", clipRetrieval::knnService);
+        app.get("/indices-list", clipRetrieval::indicesList);
+        app.post("/metadata", clipRetrieval::metadata);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
@@ -146,6 +156,7 @@ public final class SearchServer implements AutoCloseable {
     public void stop() {
         app.stop();
         modelState.close();
+        imageUrls.close();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How the search service runs.
@@ -21,15 +22,21 @@ import java.util.Set;
  *                       defaults and any core-site.xml on the class path
  * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
+ * @param indexName      the name clip-retrieval's clients know the store by ({@code indice_name})
+ * @param imageUrls      whether queries may name an image by URL for the server to fetch
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
-        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies) {
+        double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
+        String indexName, ImageUrlPolicy imageUrls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_K = 100;
+    public static final String DEFAULT_INDEX_NAME = "images";
+
+    private static final Pattern INDEX_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ServerConfig {
         imageRoots = List.copyOf(imageRoots);
@@ -54,48 +61,63 @@ public record ServerConfig(
         if (maxK < 1 || maxK >= SearchRequest.MAX_K) {
             throw new IllegalArgumentException("max k must be between 1 and " + (SearchRequest.MAX_K - 1) + ", got " + maxK);
         }
+        if (indexName == null || !INDEX_NAME.matcher(indexName).matches()) {
+            throw new IllegalArgumentException("index name must be 1 to 64 letters, digits, '.', '_' or '-', got '"
+                    + indexName + "'");
+        }
+        if (imageUrls == null) {
+            throw new IllegalArgumentException("the image URL policy must be given");
+        }
     }
 
-    /** Loopback on a free port, no key, no CORS, no rate limit, default limits: for tests and local use. */
+    /** Loopback on a free port, no key, no CORS, no rate limit, no image URLs, default limits: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
         return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES,
-                DEFAULT_MAX_K,
-                Map.of(), Set.of());
+                DEFAULT_MAX_K, Map.of(), Set.of(), DEFAULT_INDEX_NAME, ImageUrlPolicy.OFF);
     }
 
     public ServerConfig withApiKey(String key) {
         return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies);
+                hadoopConf, trustedProxies, indexName, imageUrls);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
         return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf,
-                trustedProxies);
+                trustedProxies, indexName, imageUrls);
     }
 
     public ServerConfig withRateLimit(double perSecond) {
         return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies);
+                hadoopConf, trustedProxies, indexName, imageUrls);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
         return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf,
-                trustedProxies);
+                trustedProxies, indexName, imageUrls);
     }
 
     public ServerConfig withTrustedProxies(Set<String> proxies) {
         return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf,
-                proxies);
+                hadoopConf, proxies, indexName, imageUrls);
     }
 
     public ServerConfig withHadoopConf(Map<String, String> conf) {
         return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf,
-                trustedProxies);
+                trustedProxies, indexName, imageUrls);
     }
 
     public ServerConfig withMaxK(int k) {
         return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k,
-                hadoopConf, trustedProxies);
+                hadoopConf, trustedProxies, indexName, imageUrls);
+    }
+
+    public ServerConfig withIndexName(String name) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                hadoopConf, trustedProxies, name, imageUrls);
+    }
+
+    public ServerConfig withImageUrls(ImageUrlPolicy policy) {
+        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                hadoopConf, trustedProxies, indexName, policy);
     }
 }

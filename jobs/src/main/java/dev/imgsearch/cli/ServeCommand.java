@@ -150,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
             if (error != null) {
                 failure.set(error);
                 done.countDown();
+            } else if (loaded.descriptor().testModel()) {
+                LOG.warn("model {} loaded; ready. It is a test model with random weights: search works, but its "
+                        + "results mean nothing", loaded.descriptor().name());
             } else {
                 LOG.info("model {} loaded; ready", loaded.descriptor().name());
             }

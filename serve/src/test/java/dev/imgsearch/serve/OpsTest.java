@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelDescriptor;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -67,6 +68,27 @@ class OpsTest {
                 assertError(http.get("/ready"), 503, "makes 64-dimensional vectors but the store holds 3-dimensional");
                 assertError(http.get("/api/search?text=cat"), 503, "3-dimensional");
             }
+        }
+    }
+
+    @Test
+    void aRealModelHasNoTestModelWarning(@TempDir Path temp) throws IOException {
+        Path model = temp.resolve("model");
+        java.nio.file.Files.createDirectories(model);
+        for (String file : List.of("model.pt", "tokenizer.json")) {
+            java.nio.file.Files.copy(ServeFixture.MODEL_DIR.resolve(file), model.resolve(file));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode descriptor = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Http.JSON.readTree(ServeFixture.MODEL_DIR.resolve(ModelDescriptor.FILE_NAME).toFile());
+        descriptor.put("test_model", false);
+        Http.JSON.writeValue(model.resolve(ModelDescriptor.FILE_NAME).toFile(), descriptor);
+        try (ClipModel real = ClipModel.load(model);
+             SearchServer server = new SearchServer(fixture.config(), fixture.store,
+                     CompletableFuture.completedFuture(real)).start()) {
+            JsonNode stats = SearchApiTest.ok(new Http(server.port()).get("/api/stats"));
+            assertEquals("tiny-clip-test", stats.get("model").asText());
+            assertEquals(false, stats.get("test_model").asBoolean());
+            assertTrue(stats.get("warning").isNull(), stats.toString());
         }
     }
 

@@ -199,6 +199,8 @@ class SearchApiTest {
         assertEquals(fixture.model.descriptor().name(), stats.get("model").asText());
         assertEquals(fixture.images.size(), stats.get("images").asInt());
         assertEquals(fixture.model.descriptor().embeddingDim(), stats.get("dimension").asInt());
+        assertTrue(stats.get("test_model").asBoolean(), "the tiny fixture is a test model");
+        assertEquals(OpsRoutes.TEST_MODEL_WARNING, stats.get("warning").asText());
     }
 
     @Test

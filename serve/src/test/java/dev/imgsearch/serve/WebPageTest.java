@@ -103,6 +103,14 @@ class WebPageTest {
     }
 
     @Test
+    void aTestModelIsAnnouncedOnThePage() {
+        driver.get(base + "/");
+        WebElement warning = new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("model-warning")));
+        assertEquals(OpsRoutes.TEST_MODEL_WARNING, warning.getText());
+    }
+
+    @Test
     void errorsFromTheApiAreShownToTheUser() {
         driver.get(base + "/?q=cat&filter=colour%3Dred");
         WebElement error = new WebDriverWait(driver, Duration.ofSeconds(20))

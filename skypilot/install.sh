@@ -8,11 +8,14 @@
 #           and config/getGpusResources.sh into $IMGSEARCH_HOME (the path the GPU Spark profiles name)
 #
 # Environment (the task YAMLs set these; defaults in config/imgsearch-defaults.conf):
-#   RELEASE_URL      required: the imgsearch-spark.jar of a release, any URL curl reads (https://, file:// for a jar on
-#                    a mounted bucket)
-#   SPARK_VERSION    Spark release to install; must match the one the jar was built for (the parent pom's spark.version)
+#   RELEASE_URL      required: the spark-submit jar of a release for the Spark line installed here, any URL curl
+#                    reads (https://, file:// for a jar on a mounted bucket): imgsearch-spark4.1_2.13.jar,
+#                    imgsearch-spark3.5_2.13.jar or imgsearch-spark3.5_2.12.jar; one of another line is refused
+#   SPARK_VERSION    Spark release to install, of the jar's line (4.1.x or 3.5.x; the RAPIDS jar needs a version it has
+#                    a shim for)
+#   SPARK_SCALA_VERSION (2.13) its Scala version: 2.13, or 2.12 (Spark 3.5 only); spark-cluster.sh reads it too
 #   SPARK_URL        where to get it (default: the Apache CDN, then the Apache archive)
-#   RAPIDS_VERSION   com.nvidia:rapids-4-spark_2.13 version, from Maven Central
+#   RAPIDS_VERSION   com.nvidia:rapids-4-spark_SCALA version, from Maven Central (Scala 2.12 builds end at 25.04.0)
 #   LIBTORCH_URL     the libtorch zip; its version must be the one DJL's pytorch-jni was built for
 #   MAVEN_REPO       (https://repo1.maven.org/maven2) where the RAPIDS jar and its .sha1 come from
 #   IMGSEARCH_HOME (/opt/imgsearch), SPARK_HOME (/opt/spark), LIBTORCH_HOME (/opt/libtorch): where things go; the GPU
@@ -28,6 +31,7 @@ for arg in "$@"; do
 done
 : "${RELEASE_URL:?set RELEASE_URL to the imgsearch-spark.jar of a release (see docs/cloud.md)}"
 : "${SPARK_VERSION:?set SPARK_VERSION (see config/imgsearch-defaults.conf)}"
+scala_version=${SPARK_SCALA_VERSION:-2.13}
 imgsearch_home=${IMGSEARCH_HOME:-/opt/imgsearch}
 spark_home=${SPARK_HOME:-/opt/spark}
 libtorch_home=${LIBTORCH_HOME:-/opt/libtorch}
@@ -73,23 +77,45 @@ replace_dir() {
 }
 
 install_jdk() {
-  if java -version 2>&1 | grep -q 'version "\(17\|21\)'; then
+  if java -version 2>&1 | grep -q 'version "\(17\|21\)' && command -v unzip >/dev/null; then
     return
   fi
   as_owner_of_parent /usr/bin apt-get update -q
   as_owner_of_parent /usr/bin env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless curl unzip
 }
 
+# The Spark line (SPARK.MINOR_SCALA) a release jar was built for, from the imgsearch.properties it carries.
+jar_line() {
+  local props
+  props=$(unzip -p "$1" imgsearch.properties 2>/dev/null) || return 1
+  printf '%s_%s\n' "$(sed -n 's/^spark\.line=//p' <<<"$props")" "$(sed -n 's/^scala\.binary\.version=//p' <<<"$props")"
+}
+
 install_release() {
   own_dir "$imgsearch_home"
-  fetch "$RELEASE_URL" "$imgsearch_home/imgsearch-spark.jar"
+  local jar="$imgsearch_home/imgsearch-spark.jar" wanted have
+  fetch "$RELEASE_URL" "$jar.download"
+  wanted="$(cut -d. -f1,2 <<<"$SPARK_VERSION")_$scala_version"
+  have=$(jar_line "$jar.download") || have="unknown"
+  if [ "$have" != "$wanted" ]; then
+    rm -f "$jar.download"
+    echo "install.sh: RELEASE_URL is the jar for Spark line ${have/_/ with Scala }, but this installs Spark" \
+      "$SPARK_VERSION with Scala $scala_version: use imgsearch-spark$wanted.jar" >&2
+    exit 1
+  fi
+  mv "$jar.download" "$jar"
 }
 
 install_spark() {
-  if [ -f "$spark_home/RELEASE" ] && grep -q "Spark $SPARK_VERSION " "$spark_home/RELEASE"; then
+  if [ -f "$spark_home/RELEASE" ] && grep -q "Spark $SPARK_VERSION " "$spark_home/RELEASE" \
+      && compgen -G "$spark_home/jars/scala-library-$scala_version.*.jar" >/dev/null; then
     return
   fi
+  # Spark 3.5 is published for Scala 2.12 (the plain name) and 2.13; Spark 4 for Scala 2.13 only.
   local name="spark-$SPARK_VERSION-bin-hadoop3" tmp
+  if [[ $SPARK_VERSION == 3.* && $scala_version == 2.13 ]]; then
+    name="$name-scala2.13"
+  fi
   tmp=$(mktemp -d)
   if [ -n "${SPARK_URL:-}" ]; then
     fetch "$SPARK_URL" "$tmp/spark.tgz"
@@ -113,13 +139,14 @@ install_spark() {
 
 install_rapids() {
   : "${RAPIDS_VERSION:?set RAPIDS_VERSION (see config/imgsearch-defaults.conf)}"
-  local jar="$imgsearch_home/rapids-4-spark_2.13-$RAPIDS_VERSION.jar"
+  local artifact="rapids-4-spark_$scala_version"
+  local jar="$imgsearch_home/$artifact-$RAPIDS_VERSION.jar"
   if [ -f "$jar" ]; then
     return
   fi
-  local base="$maven_repo/com/nvidia/rapids-4-spark_2.13/$RAPIDS_VERSION"
-  fetch "$base/rapids-4-spark_2.13-$RAPIDS_VERSION.jar" "$jar.download"
-  fetch "$base/rapids-4-spark_2.13-$RAPIDS_VERSION.jar.sha1" "$jar.sha1"
+  local base="$maven_repo/com/nvidia/$artifact/$RAPIDS_VERSION"
+  fetch "$base/$artifact-$RAPIDS_VERSION.jar" "$jar.download"
+  fetch "$base/$artifact-$RAPIDS_VERSION.jar.sha1" "$jar.sha1"
   if [ "$(sha1sum "$jar.download" | cut -d' ' -f1)" != "$(tr -d ' \n\r' < "$jar.sha1")" ]; then
     echo "install.sh: the RAPIDS jar does not match Maven Central's SHA-1" >&2
     exit 1
@@ -150,4 +177,4 @@ if [ "$gpu" = true ]; then
   install_libtorch
   install -m 755 "$here/../config/getGpusResources.sh" "$imgsearch_home/getGpusResources.sh"
 fi
-echo "install.sh: done (imgsearch in $imgsearch_home, Spark $SPARK_VERSION in $spark_home$([ "$gpu" = true ] && echo ", libtorch in $libtorch_home"))"
+echo "install.sh: done (imgsearch in $imgsearch_home, Spark $SPARK_VERSION (Scala $scala_version) in $spark_home$([ "$gpu" = true ] && echo ", libtorch in $libtorch_home"))"

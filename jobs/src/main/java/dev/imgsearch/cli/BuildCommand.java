@@ -7,21 +7,25 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Load embeddings into a vector store (a Spark job).",
             "Idempotent: writes only the rows the store lacks or holds for other image bytes."})
 final class BuildCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--embeddings", required = true, paramLabel = "PATH",
             description = "An embed job's --output, or a Parquet file or folder of embedding rows.")
     String embeddings;
 
-    @Option(names = "--store", required = true, paramLabel = "URI",
-            description = {"lucene:DIR[?kind=flat|hnsw|hnsw-int8&m=M&beam-width=N] (embedded, the default kind is hnsw)",
-                "or chroma:http://HOST:PORT/COLLECTION."})
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Records per upsert (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -36,11 +40,12 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+            throw new ParameterException(spec.commandLine(), "--batch-size must be positive, got " + batchSize);
         }
         try (SparkSession session = SparkSessions.start("imgsearch build", spark.settings())) {
-            BuildReport report = BuildJob.run(session, embeddings, store, batchSize, removeMissing);
-            System.out.printf("%s: %d written, %d unchanged, %d removed, %d records%n", store, report.written(),
+            BuildReport report = BuildJob.run(session, embeddings, store.uri, batchSize, removeMissing);
+            spec.commandLine().getOut().printf("%s: %d written, %d unchanged, %d removed, %d records%n", store.uri,
+                    report.written(),
                     report.unchanged(), report.removed(), report.count());
         }
         return 0;

@@ -1,6 +1,7 @@
 package dev.imgsearch.cli;
 
 import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.embed.RerunCheck;
 import dev.imgsearch.jobs.EmbedJob;
 import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.RunReport;
@@ -12,80 +13,75 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import scala.Tuple2;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Embed images with CLIP into Parquet (a Spark job).",
             "Output: OUTPUT/embeddings/*.parquet, OUTPUT/errors/*.parquet (inputs that could not be embedded, with the "
-                + "reason), OUTPUT/run-report.json. Re-running skips the shards already committed."})
+                + "reason), OUTPUT/run-report.json. Re-running skips the shards already committed; a run that would "
+                + "remove committed shards (an empty or wrong input, another --shard-size) or use another model "
+                + "stops first."})
 final class EmbedCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "URI",
-            description = "Images: a directory (recursive), s3a://bucket/prefix, hf://datasets/ORG/NAME, "
-                + "or a Parquet dataset with an image column.")
-    String input;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output root (local, s3a://, hdfs://).")
-    String output;
+    @Mixin
+    EmbedOptions embed;
 
-    @Option(names = "--model", paramLabel = "LOCATION",
-            description = "CLIP model: a directory, a .zip, an https:// URL (append #sha256=HEX) or s3a://. "
-                + "Default: CLIP ViT-B/32, downloaded on first use.")
-    String model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Images per model call (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--shard-size", defaultValue = "256",
-            description = "Images per shard, the unit of work, commit and resume (default: ${DEFAULT-VALUE}).")
-    int shardSize;
-
-    @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS,
+    @Option(names = "--max-pixels", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS, paramLabel = "N",
             description = "Refuse images with more pixels than this (decompression bombs; default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Option(names = "--num-shards", defaultValue = "1",
+    @Option(names = "--num-shards", defaultValue = "1", paramLabel = "N",
             description = "Split the dataset between this many independent workers (default: ${DEFAULT-VALUE}).")
     int numShards;
 
-    @Option(names = "--shard-index", defaultValue = "0",
+    @Option(names = "--shard-index", defaultValue = "0", paramLabel = "I",
             description = "Which of the --num-shards parts this worker embeds, from 0 (default: ${DEFAULT-VALUE}).")
     int shardIndex;
 
-    @Option(names = "--format", defaultValue = "AUTO",
-            description = "How to read --input: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: Parquet for "
-                + "hf:// and *.parquet, image files otherwise).")
-    SourceOptions.Format format;
-
-    @Option(names = "--image-column", defaultValue = "image",
-            description = "Parquet sources: the image column, binary or {bytes, path} (default: ${DEFAULT-VALUE}).")
-    String imageColumn;
-
-    @Option(names = "--caption-column",
-            description = "Parquet sources: a string column to keep as the caption (default: 'caption' if present).")
-    String captionColumn;
+    @Option(names = "--prune-stale",
+            description = "Remove the committed shards the input no longer has even when that is all or most of "
+                + "them, or every shard (another --shard-size): without it such a run stops and says how much.")
+    boolean pruneStale;
 
     @Mixin
     SparkOptions spark;
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || shardSize < 1 || maxPixels < 1) {
-            throw new IllegalArgumentException("--batch-size, --shard-size and --max-pixels must be positive");
+        embed.validate();
+        model.location();
+        if (maxPixels < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-pixels must be positive");
+        }
+        if (numShards < 1 || shardIndex < 0 || shardIndex >= numShards) {
+            throw new ParameterException(spec.commandLine(),
+                    "--shard-index must be in [0, --num-shards), got " + shardIndex + " of " + numShards);
         }
         try (SparkSession session = SparkSessions.start("imgsearch embed", spark.settings())) {
             Map<String, String> hadoopConf = new LinkedHashMap<>();
             for (Tuple2<String, String> kv : session.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
                 hadoopConf.put(kv._1(), kv._2());
             }
-            SourceOptions source = SourceOptions.fromEnvironment().withFormat(format).withImageColumn(imageColumn)
-                    .withCaptionColumn(captionColumn).withHadoopConf(hadoopConf);
-            EmbedSettings settings = new EmbedSettings(input, source, output, model, batchSize, shardSize, maxPixels,
-                    numShards, shardIndex);
+            SourceOptions source = SourceOptions.fromEnvironment().withFormat(embed.format())
+                    .withImageColumn(embed.imageColumn()).withCaptionColumn(embed.captionColumn)
+                    .withHadoopConf(hadoopConf);
+            EmbedSettings settings = EmbedSettings.builder(embed.input, embed.output).source(source)
+                    .model(model.model).batchSize(embed.batchSize()).shardSize(embed.shardSize()).maxPixels(maxPixels)
+                    .worker(shardIndex, numShards).stale(pruneStale ? RerunCheck.Stale.PRUNE : RerunCheck.Stale.GUARD)
+                    .build();
             RunReport report = EmbedJob.run(session, settings);
-            System.out.printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
-                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), output);
+            spec.commandLine().getOut().printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
+                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), embed.output);
         }
         return 0;
     }

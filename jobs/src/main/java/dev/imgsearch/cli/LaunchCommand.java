@@ -4,7 +4,6 @@ import dev.imgsearch.launch.EmbedFanOut;
 import dev.imgsearch.launch.SkyJob;
 import dev.imgsearch.launch.SkyLaunchException;
 import dev.imgsearch.launch.SkyLauncher;
-import dev.imgsearch.source.SourceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,12 +43,11 @@ final class LaunchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--input", required = true, paramLabel = "URI", description = "The images (embed --input).")
-        String input;
+        @Mixin
+        EmbedOptions embed;
 
-        @Option(names = "--output", required = true, paramLabel = "URI",
-                description = "Where the embeddings go (embed --output), shared by every job: s3a://BUCKET/PREFIX.")
-        String output;
+        @Mixin
+        ModelOption model;
 
         @Option(names = "--jobs", defaultValue = "1", paramLabel = "N",
                 description = "How many jobs, i.e. machines, to split the dataset between (default: ${DEFAULT-VALUE}).")
@@ -57,26 +56,6 @@ final class LaunchCommand implements Runnable {
         @Option(names = "--only", split = ",", paramLabel = "I[,I...]",
                 description = "Start only these jobs of the N, e.g. the ones SkyPilot refused before.")
         List<Integer> only = new ArrayList<>();
-
-        @Option(names = "--model", paramLabel = "LOCATION", description = "CLIP model (embed --model).")
-        String model;
-
-        @Option(names = "--batch-size", paramLabel = "N", description = "Images per model call (embed --batch-size).")
-        Integer batchSize;
-
-        @Option(names = "--shard-size", paramLabel = "N", description = "Images per shard (embed --shard-size).")
-        Integer shardSize;
-
-        @Option(names = "--format", paramLabel = "FORMAT",
-                description = "How to read --input: ${COMPLETION-CANDIDATES} (embed --format).")
-        SourceOptions.Format format;
-
-        @Option(names = "--image-column", paramLabel = "NAME", description = "Parquet image column (embed --image-column).")
-        String imageColumn;
-
-        @Option(names = "--caption-column", paramLabel = "NAME",
-                description = "Parquet caption column (embed --caption-column).")
-        String captionColumn;
 
         @Option(names = "--release-url", paramLabel = "URL", description = "The imgsearch-spark.jar the jobs install.")
         String releaseUrl;
@@ -116,9 +95,8 @@ final class LaunchCommand implements Runnable {
             if (envFile != null && !Files.isRegularFile(envFile)) {
                 throw new IllegalArgumentException("env file not found: " + envFile);
             }
-            if ((batchSize != null && batchSize < 1) || (shardSize != null && shardSize < 1)) {
-                throw new ParameterException(spec.commandLine(), "--batch-size and --shard-size must be positive");
-            }
+            embed.validate();
+            model.location();
             List<String> jobSecrets = secrets != null ? secrets
                     : System.getenv("HF_TOKEN") == null ? List.of() : List.of("HF_TOKEN");
             List<SkyJob> planned;
@@ -144,24 +122,11 @@ final class LaunchCommand implements Runnable {
 
         /** The YAML's envs this run sets: what was given on the command line, --env last. */
         private Map<String, String> taskEnv() {
-            Map<String, String> taskEnv = new LinkedHashMap<>();
-            taskEnv.put("INPUT", input);
-            taskEnv.put("OUTPUT", output);
-            putIfGiven(taskEnv, "MODEL", model);
-            putIfGiven(taskEnv, "BATCH_SIZE", batchSize);
-            putIfGiven(taskEnv, "SHARD_SIZE", shardSize);
-            putIfGiven(taskEnv, "FORMAT", format);
-            putIfGiven(taskEnv, "IMAGE_COLUMN", imageColumn);
-            putIfGiven(taskEnv, "CAPTION_COLUMN", captionColumn);
-            putIfGiven(taskEnv, "RELEASE_URL", releaseUrl);
+            Map<String, String> taskEnv = embed.taskEnv();
+            EmbedOptions.putIfGiven(taskEnv, "MODEL", model.model);
+            EmbedOptions.putIfGiven(taskEnv, "RELEASE_URL", releaseUrl);
             taskEnv.putAll(env);
             return taskEnv;
-        }
-
-        private static void putIfGiven(Map<String, String> taskEnv, String key, Object value) {
-            if (value != null) {
-                taskEnv.put(key, value.toString());
-            }
         }
     }
 }

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "preprocess", mixinStandardHelpOptions = true,
         description = {"Write one image's CLIP input tensor as .npy, to check parity with PIL + torchvision yourself.",
@@ -17,8 +20,8 @@ import picocli.CommandLine.Parameters;
                 + "image after resize, crop and RGB conversion, before normalisation."})
 final class PreprocessCommand implements Callable<Integer> {
 
-    private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file.")
     Path image;
@@ -33,15 +36,15 @@ final class PreprocessCommand implements Callable<Integer> {
     int imageSize;
 
     @Option(names = "--mean", split = ",", paramLabel = "R,G,B", description = "Normalisation mean (default: OpenAI CLIP's).")
-    float[] mean = CLIP_MEAN;
+    float[] mean = ClipPreprocessor.openAiMean();
 
     @Option(names = "--std", split = ",", paramLabel = "R,G,B", description = "Normalisation std (default: OpenAI CLIP's).")
-    float[] std = CLIP_STD;
+    float[] std = ClipPreprocessor.openAiStd();
 
     @Override
     public Integer call() throws Exception {
         if (mean.length != 3 || std.length != 3) {
-            throw new IllegalArgumentException("--mean and --std take three comma-separated values");
+            throw new ParameterException(spec.commandLine(), "--mean and --std take three comma-separated values");
         }
         DecodedImage decoded = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS).decode(Files.readAllBytes(image));
         ClipPreprocessor preprocessor = new ClipPreprocessor(imageSize, mean, std);

@@ -1,11 +1,10 @@
 package dev.imgsearch.cli;
 
 import dev.imgsearch.common.OneLine;
-import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
-import dev.imgsearch.preprocess.ClipPreprocessor;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.SearchHit;
@@ -24,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,12 +37,11 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to search.")
-    String store;
+    @Mixin
+    StoreOption store;
 
-    @Option(names = "--model", paramLabel = "LOCATION",
-            description = "The model the store was built with (for text and image queries; default: CLIP ViT-B/32).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @ArgGroup(exclusive = true)
     Query query;
@@ -58,23 +57,21 @@ final class SearchCommand implements Callable<Integer> {
         String id;
     }
 
-    @Option(names = "-k", defaultValue = "10", description = "How many results (default: ${DEFAULT-VALUE}).")
-    int k;
-
     @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Metadata condition; repeatable.")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--extra-neighbors", defaultValue = "0",
-            description = "Approximate candidates beyond k re-ranked exactly (default: ${DEFAULT-VALUE}).")
-    int extraNeighbors;
+    @Mixin
+    QueryOptions limits;
 
     @Override
     public Integer call() throws Exception {
-        try (VectorStore opened = VectorStores.open(store)) {
-            SearchRequest request = new SearchRequest(k, MetadataFilter.parse(filters, opened.schema()),
-                    Double.NEGATIVE_INFINITY, extraNeighbors);
+        limits.validate();
+        ModelLocation location = model.location();
+        try (VectorStore opened = VectorStores.open(store.uri)) {
+            SearchRequest request = new SearchRequest(limits.k, MetadataFilter.parse(filters, opened.schema()),
+                    Double.NEGATIVE_INFINITY, limits.extraNeighbors);
             if (query != null) {
-                print(out(), run(opened, query, request));
+                print(out(), run(opened, location, query, request));
                 return 0;
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -86,7 +83,7 @@ final class SearchCommand implements Callable<Integer> {
                     return 0;
                 }
                 try {
-                    print(out(), run(opened, parse(line.strip()), request));
+                    print(out(), run(opened, location, parse(line.strip()), request));
                 } catch (RuntimeException e) {
                     out().println("error: " + OneLine.of(e));
                 }
@@ -106,18 +103,16 @@ final class SearchCommand implements Callable<Integer> {
         return q;
     }
 
-    private List<SearchHit> run(VectorStore opened, Query q, SearchRequest request) throws Exception {
+    private static List<SearchHit> run(VectorStore opened, ModelLocation location, Query q, SearchRequest request)
+            throws Exception {
         if (q.id != null) {
             return opened.searchById(q.id, request);
         }
-        ClipModel clip = SharedModels.get(ModelLocation.parse(model), ClipModel.defaultDevice());
+        ClipEmbedder clip = ClipEmbedder.of(SharedModels.get(location, ClipModel.defaultDevice()));
         if (q.text != null) {
             return opened.search(clip.embedTexts(List.of(q.text))[0], request);
         }
-        ClipPreprocessor preprocessor = new ClipPreprocessor(clip.descriptor().imageSize(), clip.descriptor().mean(),
-                clip.descriptor().std());
-        float[] pixels = preprocessor.toPixelValues(new ImageDecoder().decode(Files.readAllBytes(q.image)));
-        return opened.search(clip.embedImages(new float[][] {pixels})[0], request);
+        return opened.search(clip.embedImage(Files.readAllBytes(q.image)), request);
     }
 
     private static void print(PrintWriter out, List<SearchHit> hits) {

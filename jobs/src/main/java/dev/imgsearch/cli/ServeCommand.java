@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,15 +43,11 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI",
-            description = {"Vector store: lucene:DIR or chroma:http://HOST:PORT/COLLECTION.",
-                "A lucene: URI without options is opened read-only, so a build job may write to it meanwhile."})
-    String store;
+    @Mixin
+    StoreOption store;
 
-    @Option(names = "--model", paramLabel = "LOCATION",
-            description = {"The model the store was built with: a directory, a .zip, an http(s) or s3a URL of a zip",
-                "(default: CLIP ViT-B/32). Loaded in the background; /ready answers 503 until it is."})
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -116,13 +113,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelLocation location;
-        try {
-            location = ModelLocation.parse(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        VectorStore opened = VectorStores.open(servingUri(store));
+        ModelLocation location = model.location();
+        VectorStore opened = VectorStores.open(servingUri(store.uri));
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
@@ -141,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
             close(null, opened);
             throw e;
         }
-        System.out.printf("imgsearch serving %s at http://%s:%d/%n", store, host.contains(":") ? "[" + host + "]" : host,
+        System.out.printf("imgsearch serving %s at http://%s:%d/%n", store.uri, host.contains(":") ? "[" + host + "]" : host,
                 server.port());
         System.out.flush();
         CountDownLatch done = new CountDownLatch(1);
@@ -172,7 +164,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (failure.get() != null && withdraw(hook)) {
             close(server, opened);
-            throw new IllegalStateException("cannot load the model " + (model == null ? "(default)" : model) + ": "
+            throw new IllegalStateException("cannot load the model "
+                    + (model.model == null ? "(default)" : model.model) + ": "
                     + failure.get().getMessage(), failure.get());
         }
         return 0;

@@ -1,6 +1,6 @@
 package dev.imgsearch.cli;
 
-import dev.imgsearch.record.EmbeddingFiles;
+import dev.imgsearch.embed.Embeddings;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreValidation;
@@ -14,8 +14,10 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -27,8 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "URI", description = "The store to check.")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--embeddings", required = true, paramLabel = "PATH",
             description = "The embeddings the store was built from (an embed job's --output).")
@@ -37,12 +39,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--sample", defaultValue = "200", description = "Records to query with (default: ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "-k", defaultValue = "10", description = "The k of recall@k (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--extra-neighbors", defaultValue = "0",
-            description = "Approximate candidates beyond k re-ranked exactly (default: ${DEFAULT-VALUE}).")
-    int extraNeighbors;
+    @Mixin
+    QueryOptions query;
 
     @Option(names = "--min-self-retrieval", defaultValue = "0.99",
             description = "Fail below this self-retrieval rate (default: ${DEFAULT-VALUE}).")
@@ -56,15 +54,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        query.validate();
         if (sample < 1) {
-            throw new IllegalArgumentException("--sample must be positive, got " + sample);
+            throw new ParameterException(spec.commandLine(), "--sample must be positive, got " + sample);
         }
         Configuration conf = new Configuration();
-        List<EmbeddingRecord> queries = reservoir(EmbeddingFiles.read(embeddings, conf), sample, new Random(seed));
+        Embeddings rows = Embeddings.at(embeddings, conf);
+        List<EmbeddingRecord> queries = reservoir(rows.read(), sample, new Random(seed));
         StoreValidation.Result result;
-        try (VectorStore opened = VectorStores.open(store)) {
-            result = StoreValidation.run(opened, queries, EmbeddingFiles.read(embeddings, conf),
-                    SearchRequest.top(k).withExtraNeighbors(extraNeighbors));
+        try (VectorStore opened = VectorStores.open(store.uri)) {
+            result = StoreValidation.run(opened, queries, rows.read(),
+                    SearchRequest.top(query.k).withExtraNeighbors(query.extraNeighbors));
         }
         boolean selfOk = result.selfRetrieval() >= minSelf;
         boolean recallOk = result.recallAtK() >= minRecall;
@@ -72,7 +72,7 @@ final class ValidateCommand implements Callable<Integer> {
         out().printf("%-16s %10d %10s%n", "queries", result.queries(), "");
         out().printf("%-16s %10.4f %10.4f %s%n", "self-retrieval", result.selfRetrieval(), minSelf,
                 selfOk ? "ok" : "FAIL");
-        out().printf("%-16s %10.4f %10.4f %s%n", "recall@" + k, result.recallAtK(), minRecall,
+        out().printf("%-16s %10.4f %10.4f %s%n", "recall@" + query.k, result.recallAtK(), minRecall,
                 recallOk ? "ok" : "FAIL");
         out().printf("%-16s %10.2f %10s%n", "query p50 ms", result.p50QueryMillis(), "");
         out().printf("%-16s %10.2f %10s%n", "query p99 ms", result.p99QueryMillis(), "");

@@ -45,7 +45,7 @@ public final class BuildJob {
     public static BuildReport run(SparkSession spark, String embeddings, String storeUri, int batchSize,
             boolean removeStale) {
         long started = System.nanoTime();
-        Dataset<Row> rows = EmbeddingsInput.read(spark, embeddings);
+        Dataset<Row> rows = EmbeddingsInput.open(spark, embeddings).rows();
         List<Row> existing = new ArrayList<>();
         try (VectorStore store = VectorStores.open(storeUri)) {
             store.forEachRecord(MetadataSchema.SHA256,

@@ -1,6 +1,8 @@
 package dev.imgsearch.jobs;
 
-import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.embed.ClipEmbedder;
+import dev.imgsearch.embed.EmbedOutput;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.embed.ShardCommitter;
 import dev.imgsearch.embed.ShardEmbedder;
 import dev.imgsearch.embed.ShardSummary;
@@ -25,19 +27,26 @@ final class EmbedShardTask {
     private EmbedShardTask() {
     }
 
-    static ShardSummary run(Shard shard, EmbedSettings settings, LongAccumulator imagesDone) throws IOException {
+    static ShardSummary run(Shard shard, EmbedSettings settings, Provenance provenance, LongAccumulator imagesDone)
+            throws IOException {
         long started = System.nanoTime();
         Configuration conf = settings.hadoopConfiguration();
         ClipModel model = SharedModels.get(ModelLocation.parse(settings.model()), TaskDevices.assigned(),
                 new ModelFetcher(ModelFetcher.defaultCacheDir(), conf));
+        if (!model.identity().sameModelAs(provenance.model())) {
+            throw new IllegalStateException("the model at " + ModelLocation.parse(settings.model()) + " is "
+                    + model.identity() + " on this executor, but " + provenance.model() + " on the driver: it changed "
+                    + "during the run, or the machines see different files");
+        }
         ImageSource source = ImageSources.open(settings.input(), settings.source());
-        ShardCommitter committer = new ShardCommitter(settings.output(), conf);
-        ShardEmbedder embedder = new ShardEmbedder(model, new ImageDecoder(settings.maxPixels()), settings.batchSize());
+        ShardCommitter committer = new ShardCommitter(EmbedOutput.at(settings.output(), conf));
+        ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model, settings.maxPixels()), settings.batchSize());
         try (ShardCommitter.PendingShard pending = committer.begin(shard.id());
                 var items = source.open(shard)) {
             ShardEmbedder.Counts counts = embedder.embed(items, pending.embeddings(), pending.errors());
             double seconds = (System.nanoTime() - started) / 1e9;
-            ShardSummary summary = new ShardSummary(shard.id(), counts.embedded(), counts.failed(), seconds);
+            ShardSummary summary = new ShardSummary(shard.id(), counts.embedded(), counts.failed(), seconds,
+                    provenance);
             pending.commit(summary);
             imagesDone.add(summary.inputs());
             LOG.info("shard {}: {} embedded, {} failed in {} s ({} images/s)", shard.id(), counts.embedded(),

@@ -1,8 +1,13 @@
 package dev.imgsearch.jobs;
 
 import dev.imgsearch.common.OneLine;
+import dev.imgsearch.embed.EmbedOutput;
+import dev.imgsearch.embed.Embeddings;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.record.EmbeddingRecord;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,26 +18,35 @@ final class EmbeddingsInput {
 
     private static final List<String> REQUIRED = List.of("id", "uri", "width", "height", "sha256", "model", "embedding");
 
-    private EmbeddingsInput() {
+    private final Dataset<Row> rows;
+    private final Optional<Provenance> provenance;
+
+    private EmbeddingsInput(Dataset<Row> rows, Optional<Provenance> provenance) {
+        this.rows = rows;
+        this.provenance = provenance;
     }
 
-    /** {@code location} is an embed job's output root or a Parquet file or folder of embedding rows. */
-    static Dataset<Row> read(SparkSession spark, String location) {
-        String path = location;
+    /**
+     * {@code location} is an embed job's output root (its committed shards are read) or a Parquet file or folder of
+     * embedding rows.
+     *
+     * @throws IllegalArgumentException when there are no embeddings there
+     * @throws EmbedOutput.MixedOutputException when the output's shards were made by different models
+     */
+    static EmbeddingsInput open(SparkSession spark, String location) {
+        Embeddings embeddings;
+        Optional<Provenance> provenance;
         try {
-            Path root = new Path(location);
-            Path nested = new Path(root, "embeddings");
-            if (nested.getFileSystem(spark.sparkContext().hadoopConfiguration()).isDirectory(nested)) {
-                path = nested.toString();
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
+            embeddings = Embeddings.at(location, spark.sparkContext().hadoopConfiguration());
+            provenance = embeddings.provenance();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + location + ": " + OneLine.of(e), e);
         }
         Dataset<Row> rows;
         try {
-            rows = spark.read().parquet(path);
+            rows = spark.read().parquet(embeddings.files().stream().map(Path::toString).toArray(String[]::new));
         } catch (Exception e) {
-            // Spark's AnalysisException (a checked exception Scala does not declare): missing path, no Parquet.
+            // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
             throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
         }
         List<String> columns = List.of(rows.columns());
@@ -42,7 +56,17 @@ final class EmbeddingsInput {
                         + "' column (columns: " + columns + ")");
             }
         }
+        return new EmbeddingsInput(rows, provenance);
+    }
+
+    /** The rows, as Spark reads them. */
+    Dataset<Row> rows() {
         return rows;
+    }
+
+    /** The model and preprocessing the rows were made with, when an embed output's markers say. */
+    Optional<Provenance> provenance() {
+        return provenance;
     }
 
     static EmbeddingRecord toRecord(Row row) {

@@ -2,20 +2,20 @@ package dev.imgsearch.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.imgsearch.embed.EmbedOutput;
 import dev.imgsearch.embed.ShardSummary;
+import dev.imgsearch.model.ModelIdentity;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
- * The embed job's run report, written as {@code run-report.json} next to the output.
+ * The embed job's run report, written into the output (see {@link EmbedOutput#runReport}).
  *
  * @param input            the source URI
  * @param model            the model location as given (null = default)
+ * @param modelIdentity    the model's name and content digest
  * @param startedAt        when the run started
  * @param seconds          wall time of this run
  * @param shardsPlanned    shards of this worker's part of the dataset
@@ -32,6 +32,7 @@ import org.apache.hadoop.fs.Path;
 public record RunReport(
         String input,
         String model,
+        ModelIdentity modelIdentity,
         Instant startedAt,
         double seconds,
         int shardsPlanned,
@@ -49,20 +50,11 @@ public record RunReport(
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    /**
-     * Writes the report as {@code run-report.json}, or, for one of several workers sharing an output, as
-     * {@code run-report-part-I-of-N.json} so that the workers do not overwrite each other's reports.
-     */
-    public void writeTo(String outputRoot, Configuration conf, int shardIndex, int numShards) throws IOException {
-        Path path = new Path(outputRoot, fileName(shardIndex, numShards));
-        FileSystem fs = path.getFileSystem(conf);
-        try (OutputStream out = fs.create(path, true)) {
+    /** Writes the report where the output's layout puts it for this worker (see {@link EmbedOutput#runReport}). */
+    public void writeTo(EmbedOutput output, int shardIndex, int numShards) throws IOException {
+        try (OutputStream out = output.fileSystem().create(output.runReport(shardIndex, numShards), true)) {
             JSON.writeValue(out, this);
         }
-    }
-
-    public static String fileName(int shardIndex, int numShards) {
-        return numShards == 1 ? "run-report.json" : "run-report-part-" + shardIndex + "-of-" + numShards + ".json";
     }
 
     public static RunReport read(java.nio.file.Path path) throws IOException {

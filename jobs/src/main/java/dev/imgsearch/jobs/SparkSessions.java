@@ -29,6 +29,10 @@ public final class SparkSessions {
         }
         // One shard is one task; a task that keeps failing on one machine should not sink the job.
         conf.setIfMissing("spark.task.maxFailures", "4");
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        String scalaVersion = scala.util.Properties.versionNumberString();
+        SparkLine.ofThisJar().requireRunning(SparkLine.of(spark.version(), scalaVersion),
+                "Spark " + spark.version() + " with Scala " + scalaVersion);
+        return spark;
     }
 }

@@ -5,7 +5,6 @@ import dev.imgsearch.model.ClipModel;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** The device Spark assigned to the running task. */
 final class TaskDevices {
@@ -13,10 +12,13 @@ final class TaskDevices {
     private TaskDevices() {
     }
 
-    /** The first GPU in the running task's resources, else the machine's default device (a GPU if the JVM sees one). */
+    /**
+     * The first GPU in the running task's resources, else the machine's default device (a GPU if the JVM sees one).
+     * Spark's Java map of them, not the Scala one: Scala 2.12 and 2.13 convert collections with different classes.
+     */
     static Device assigned() {
         TaskContext task = TaskContext.get();
-        return task == null ? ClipModel.defaultDevice() : fromResources(CollectionConverters.asJava(task.resources()));
+        return task == null ? ClipModel.defaultDevice() : fromResources(task.resourcesJMap());
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.imgsearch.jobs.EmbedJob;
 import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.jobs.TestPaths;
-import dev.imgsearch.record.EmbeddingFiles;
+import dev.imgsearch.embed.Embeddings;
 import dev.imgsearch.source.SourceOptions;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -41,13 +41,13 @@ class ValidateAndSearchCommandTest {
         SparkSession spark = SparkSessions.start("validate-test",
                 Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"));
         try {
-            EmbedJob.run(spark, new EmbedSettings(TestPaths.SAMPLE_IMAGES.toString(), SourceOptions.defaults(),
-                    embeddings, TestPaths.TINY_MODEL.toString(), 8, 8, 178_956_970L, 1, 0));
+            EmbedJob.run(spark, EmbedSettings.builder(TestPaths.SAMPLE_IMAGES.toString(), embeddings)
+                    .model(TestPaths.TINY_MODEL.toString()).batchSize(8).shardSize(8).build());
             BuildJob.run(spark, embeddings, store, 100, false);
         } finally {
             spark.stop();
         }
-        anId = EmbeddingFiles.read(embeddings, new Configuration()).next().id();
+        anId = Embeddings.at(embeddings, new Configuration()).read().next().id();
     }
 
     private record Result(int code, String out, String err) {

@@ -60,8 +60,8 @@ class EmbedBadInputTest {
                 Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"));
         RunReport report;
         try {
-            report = EmbedJob.run(spark, new EmbedSettings(input.toString(), SourceOptions.defaults(),
-                    tmp.resolve("out").toString(), TestPaths.TINY_MODEL.toString(), 8, 16, 178_956_970L, 1, 0));
+            report = EmbedJob.run(spark, EmbedSettings.builder(input.toString(), tmp.resolve("out").toString())
+                    .model(TestPaths.TINY_MODEL.toString()).batchSize(8).shardSize(16).build());
         } finally {
             spark.stop();
         }

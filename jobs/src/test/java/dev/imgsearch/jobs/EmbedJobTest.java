@@ -1,14 +1,18 @@
 package dev.imgsearch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.embed.EmbedOutput;
+import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.embed.RerunCheck;
 import dev.imgsearch.model.ModelDescriptor;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.record.RecordParquetReader;
-import dev.imgsearch.source.SourceOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +63,7 @@ class EmbedJobTest {
     }
 
     private static EmbedSettings settings(Path output) {
-        return new EmbedSettings(input.toString(), SourceOptions.defaults(), output.toString(),
-                TestPaths.TINY_MODEL.toString(), 4, 6, 178_956_970L, 1, 0);
+        return settings(input, output).build();
     }
 
     @Test
@@ -122,6 +125,80 @@ class EmbedJobTest {
         assertEquals(realImages, readEmbeddings(output).size());
         assertEquals(5, readErrors(output).size());
         assertEquals(realImages, third.embedded());
+    }
+
+    @Test
+    void everyShardRecordsTheModelAndPreprocessingItWasMadeWith() throws IOException {
+        Path output = tmp.resolve("out-provenance");
+        RunReport report = EmbedJob.run(spark, settings(output));
+        Provenance provenance = EmbedOutput.at(output.toString(), new Configuration()).provenance().orElseThrow();
+        assertEquals(ModelIdentity.of(TestPaths.TINY_MODEL), provenance.model());
+        assertEquals(provenance.model(), report.modelIdentity());
+        assertEquals(6, provenance.shardSize());
+        assertTrue(provenance.preprocessing().startsWith("Pillow 9.4 BICUBIC"), provenance.preprocessing());
+    }
+
+    @Test
+    void anEmptyOrWrongInputStopsBeforeRemovingCommittedWork() throws IOException {
+        Path output = tmp.resolve("out-guard");
+        EmbedJob.run(spark, settings(output));
+        String before = listing(output);
+        Path empty = Files.createDirectories(tmp.resolve("unmounted"));
+
+        RerunCheck.RefusedRerunException none = assertThrows(RerunCheck.RefusedRerunException.class,
+                () -> EmbedJob.run(spark, settings(empty, output).build()));
+        assertTrue(none.getMessage().startsWith(empty + " holds no images, and this run would remove all "),
+                none.getMessage());
+        assertEquals(before, listing(output), "nothing was touched");
+
+        Path subfolder = input.resolve("broken");
+        RerunCheck.RefusedRerunException most = assertThrows(RerunCheck.RefusedRerunException.class,
+                () -> EmbedJob.run(spark, settings(subfolder, output).build()));
+        assertTrue(most.getMessage().startsWith("this run would remove "), most.getMessage());
+        assertEquals(before, listing(output), "nothing was touched");
+
+        RerunCheck.RefusedRerunException resized = assertThrows(RerunCheck.RefusedRerunException.class,
+                () -> EmbedJob.run(spark, settings(input, output).shardSize(7).build()));
+        assertTrue(resized.getMessage().contains("was embedded with --shard-size 6"), resized.getMessage());
+        assertEquals(before, listing(output), "nothing was touched");
+
+        RunReport pruned = EmbedJob.run(spark, settings(empty, output).stale(RerunCheck.Stale.PRUNE).build());
+        assertEquals(0, pruned.embedded());
+        assertEquals(List.of(), readEmbeddings(output), "--prune-stale removed what the user asked to remove");
+    }
+
+    @Test
+    void anotherModelOnTheSameOutputFailsAndLeavesItAsItWas() throws IOException {
+        Path output = tmp.resolve("out-models");
+        EmbedJob.run(spark, settings(output));
+        String before = listing(output);
+        Path otherModel = tmp.resolve("other-model");
+        Files.createDirectories(otherModel);
+        try (Stream<Path> files = Files.list(TestPaths.TINY_MODEL)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, otherModel.resolve(f.getFileName()));
+            }
+        }
+        Path descriptor = otherModel.resolve(ModelDescriptor.FILE_NAME);
+        Files.writeString(descriptor, Files.readString(descriptor).replace("\"name\"", "\"comment\": \"retrained\", \"name\""));
+
+        RerunCheck.RefusedRerunException e = assertThrows(RerunCheck.RefusedRerunException.class,
+                () -> EmbedJob.run(spark, settings(input, output).model(otherModel.toString()).build()));
+        assertTrue(e.getMessage().startsWith(output + " holds embeddings of model "), e.getMessage());
+        assertEquals(before, listing(output));
+    }
+
+    private static EmbedSettings.Builder settings(Path from, Path output) {
+        return EmbedSettings.builder(from.toString(), output.toString()).model(TestPaths.TINY_MODEL.toString())
+                .batchSize(4).shardSize(6);
+    }
+
+    static String listing(Path output) throws IOException {
+        try (Stream<Path> files = Files.walk(output)) {
+            return files.filter(p -> !p.getFileName().toString().startsWith("run-report"))
+                    .map(p -> output.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : ""))
+                    .sorted().toList().toString();
+        }
     }
 
     static List<EmbeddingRecord> readEmbeddings(Path output) throws IOException {

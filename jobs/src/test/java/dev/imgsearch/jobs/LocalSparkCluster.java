@@ -75,7 +75,7 @@ final class LocalSparkCluster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         builder.environment().put("SPARK_HOME", sparkHome.toString());
-        builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        builder.environment().put("SPARK_SCALA_VERSION", TestPaths.SCALA_VERSION);
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().put("OPT_OUT_TRACKING", "true");

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
+import dev.imgsearch.source.MotoServer;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,18 +25,27 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The packaged spark-submit jar, run through Spark's real spark-submit code path, in local mode and on a standalone
- * cluster on loopback; a worker and the driver are SIGKILLed mid-job and the output stays exactly-once.
+ * The packaged spark-submit jar of the Spark line this build is for (4.1 by default; 3.5 with the spark-3.5 and
+ * scala-2.12 profiles, see .ci/run), run through Spark's real spark-submit code path, in local mode and on a
+ * standalone cluster on loopback whose jars are that Spark's; a worker and the driver are SIGKILLed mid-job and the
+ * output stays exactly-once, with no staging file of a killed attempt left behind. The first test is the one small
+ * job every line runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkClusterIT {
 
-    private static final Path JAR = Path.of("target/imgsearch/imgsearch-spark.jar").toAbsolutePath();
+    private static final Path JAR = TestPaths.SPARK_SUBMIT_JAR;
     private static final int IMAGES = 240;
     private static final int BROKEN = 5;
     private static final int SHARD_SIZE = 8;
+    private static final String CREDENTIALS_PROVIDER = "spark.hadoop.fs.s3a.aws.credentials.provider";
 
     @TempDir
     static Path tmp;
@@ -58,22 +71,88 @@ class SparkClusterIT {
     }
 
     private Process submit(String name, String master, Path output) throws IOException {
-        return cluster.java(name, "org.apache.spark.deploy.SparkSubmit",
-                "--master", master,
+        return submit(name, master, List.of(), "embed", "--input", input.toString(), "--output", output.toString(),
+                "--model", TestPaths.TINY_MODEL.toString(), "--shard-size", String.valueOf(SHARD_SIZE),
+                "--batch-size", "8");
+    }
+
+    private Process submit(String name, String master, List<String> conf, String... imgsearchArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--master", master,
                 "--class", "dev.imgsearch.cli.Main",
                 "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.memory=1g",
-                JAR.toString(),
-                "embed", "--input", input.toString(), "--output", output.toString(),
-                "--model", TestPaths.TINY_MODEL.toString(), "--shard-size", String.valueOf(SHARD_SIZE),
-                "--batch-size", "8");
+                "--conf", "spark.executor.memory=1g"));
+        args.addAll(conf);
+        args.add(JAR.toString());
+        args.addAll(List.of(imgsearchArgs));
+        return cluster.java(name, "org.apache.spark.deploy.SparkSubmit", args.toArray(String[]::new));
+    }
+
+    private String submitAndAwait(String name, List<String> conf, String... imgsearchArgs) throws Exception {
+        awaitSuccess(submit(name, cluster.masterUrl(), conf, imgsearchArgs), name);
+        return cluster.log(name);
     }
 
     private void awaitSuccess(Process process, String name) throws Exception {
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), name + " did not finish:\n" + cluster.log(name));
         assertEquals(0, process.exitValue(), name + " failed:\n" + cluster.log(name));
+    }
+
+    /**
+     * The sample images on S3 (a real S3 API server, through the s3a and AWS SDK versions this line bundles, with
+     * the credentials chain of config/spark-cluster.conf), embedded and built into a Lucene store on the cluster;
+     * re-runs of both write nothing new.
+     */
+    @Test
+    @Order(0)
+    void embedsImagesFromS3AndBuildsAStoreOnTheCluster() throws Exception {
+        List<Path> images;
+        try (Stream<Path> files = Files.walk(TestPaths.SAMPLE_IMAGES)) {
+            images = files.filter(f -> f.toString().matches(".*\\.(png|jpg)")).toList();
+        }
+        Path output = tmp.resolve("from-s3");
+        String store = "lucene:" + tmp.resolve("index");
+        try (MotoServer moto = MotoServer.start(); S3Client s3 = S3Client.builder()
+                .endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
+            s3.createBucket(b -> b.bucket("photos"));
+            for (Path image : images) {
+                String key = "samples/" + TestPaths.SAMPLE_IMAGES.relativize(image);
+                s3.putObject(b -> b.bucket("photos").key(key), RequestBody.fromFile(image));
+            }
+            List<String> conf = new ArrayList<>();
+            moto.s3aConf().forEach((key, value) -> {
+                if (!CREDENTIALS_PROVIDER.equals("spark.hadoop." + key)) {
+                    conf.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value));
+                }
+            });
+            conf.addAll(List.of("--conf", CREDENTIALS_PROVIDER + "=" + clusterProfile().getProperty(CREDENTIALS_PROVIDER)));
+            String[] embed = {"embed", "--input", "s3a://photos/samples", "--output", output.toString(),
+                "--model", TestPaths.TINY_MODEL.toString()};
+
+            String embedded = submitAndAwait("small-embed", conf, embed);
+            assertTrue(embedded.contains("embedded " + images.size() + ", failed 0"), embedded);
+            String again = submitAndAwait("small-embed-again", conf, embed);
+            assertTrue(again.contains("embedded 0, failed 0, skipped " + images.size()), again);
+        }
+        String built = submitAndAwait("small-build", List.of(), "build", "--embeddings", output.toString(),
+                "--store", store);
+        assertTrue(built.contains(images.size() + " written, 0 unchanged, 0 removed, " + images.size() + " records"),
+                built);
+        String rebuilt = submitAndAwait("small-build-again", List.of(), "build", "--embeddings", output.toString(),
+                "--store", store);
+        assertTrue(rebuilt.contains("0 written, " + images.size() + " unchanged"), rebuilt);
+    }
+
+    /** The s3a settings of the profile for CPU clusters; a line whose s3a cannot load them fails the test above. */
+    private static Properties clusterProfile() throws IOException {
+        Properties profile = new Properties();
+        try (Reader in = Files.newBufferedReader(TestPaths.REPO.resolve("config/spark-cluster.conf"))) {
+            profile.load(in);
+        }
+        return profile;
     }
 
     @Test
@@ -161,5 +240,9 @@ class SparkClusterIT {
         assertEquals(IMAGES, rows.size(), () -> "output listing: " + listing(output));
         assertEquals(BROKEN, errors.size(), () -> "output listing: " + listing(output));
         assertEquals(totalShards(), committed(output));
+        try (Stream<Path> files = Files.walk(output)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "staging files of killed attempts are cleaned up");
+        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.imgsearch.jobs;
 
 /** JVM flags that Spark's own launcher adds on Java 17 (org.apache.spark.launcher.JavaModuleOptions). */
-final class SparkJvm {
+public final class SparkJvm {
 
-    static final String[] OPENS = {
+    public static final String[] OPENS = {
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",

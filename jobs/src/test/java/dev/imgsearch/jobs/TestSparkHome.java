@@ -14,9 +14,10 @@ public final class TestSparkHome {
 
     private static final List<String> APPLICATION_JARS = List.of("/dev/imgsearch/", "/ai/djl/", "/com/twelvemonkeys/",
             "/com/github/usefulness/", "/info/picocli/", "/org/apache/lucene/", "/io/javalin/", "/hadoop-aws/",
-            "/software/amazon/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/",
+            "/software/amazon/", "/com/amazonaws/", "/joda-time/", "/org/apache/httpcomponents/",
+            "/jackson-dataformat-cbor/", "/org/junit/", "/org/opentest4j/", "/org/apiguardian/", "/io/prometheus/",
             "/org/seleniumhq/", "/com/fasterxml/jackson/dataformat/", "/org/yaml/", "/pipeline-core/target/",
-            "/serve/target/");
+            "/serve/target/", "/jobs/target/");
 
     private TestSparkHome() {
     }

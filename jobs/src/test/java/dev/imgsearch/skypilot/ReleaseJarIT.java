@@ -1,5 +1,6 @@
 package dev.imgsearch.skypilot;
 
+import dev.imgsearch.jobs.SparkJvm;
 import dev.imgsearch.jobs.TestSparkHome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseJarIT {
 
-    private static final Path JAR = Path.of("target/imgsearch/imgsearch-spark.jar").toAbsolutePath();
+    private static final Path JAR = TestPaths.SPARK_SUBMIT_JAR;
 
     @TempDir
     Path tmp;
@@ -42,7 +42,7 @@ class ReleaseJarIT {
     private Process java(String name, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g"));
-        command.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+        command.addAll(List.of(SparkJvm.OPENS));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkClusterScriptIT {
 
-    private static final Path JAR = Path.of("target/imgsearch/imgsearch-spark.jar").toAbsolutePath();
+    private static final Path JAR = TestPaths.SPARK_SUBMIT_JAR;
     @TempDir
     static Path shared;
     private static Path sparkHome;

@@ -61,6 +61,21 @@ class SparkProfilesTest {
         }
     }
 
+    /**
+     * Every spark-submit jar runs with every profile: Hadoop 3.3 (the Spark 3.5 jars) cannot load an SDK v2 class, so
+     * the s3a credentials chain names SDK v1 classes, which Hadoop 3.4 maps to v2 (SparkClusterIT loads it on both).
+     */
+    @Test
+    void everyProfileHasTheOneS3aCredentialsChainThatBothHadoopLinesLoad() throws Exception {
+        String key = "spark.hadoop.fs.s3a.aws.credentials.provider";
+        String chain = settings("--properties-file", profiles().get(0).toString()).get(key);
+        assertFalse(chain.contains("software.amazon.awssdk"), chain);
+        assertTrue(chain.contains("com.amazonaws.auth.profile.ProfileCredentialsProvider"), chain);
+        for (Path profile : profiles()) {
+            assertEquals(chain, settings("--properties-file", profile.toString()).get(key), profile.toString());
+        }
+    }
+
     @Test
     void confOverridesTheFileAndMasterOverridesBoth() throws Exception {
         Path profile = TestPaths.REPO.resolve("config/spark-local.conf");

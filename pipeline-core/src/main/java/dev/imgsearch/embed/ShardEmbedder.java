@@ -3,9 +3,6 @@ package dev.imgsearch.embed;
 import dev.imgsearch.common.OneLine;
 import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
-import dev.imgsearch.decode.ImageDecoder;
-import dev.imgsearch.model.ClipModel;
-import dev.imgsearch.preprocess.ClipPreprocessor;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordIds;
@@ -23,19 +20,14 @@ import java.util.List;
  */
 public final class ShardEmbedder {
 
-    private final ClipModel model;
-    private final ImageDecoder decoder;
-    private final ClipPreprocessor preprocessor;
+    private final ClipEmbedder embedder;
     private final int batchSize;
 
-    public ShardEmbedder(ClipModel model, ImageDecoder decoder, int batchSize) {
+    public ShardEmbedder(ClipEmbedder embedder, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
-        this.model = model;
-        this.decoder = decoder;
-        this.preprocessor = new ClipPreprocessor(
-                model.descriptor().imageSize(), model.descriptor().mean(), model.descriptor().std());
+        this.embedder = embedder;
         this.batchSize = batchSize;
     }
 
@@ -56,8 +48,8 @@ public final class ShardEmbedder {
             DecodedImage image;
             float[] pixels;
             try {
-                image = decoder.decode(item.bytes());
-                pixels = preprocessor.toPixelValues(image);
+                image = embedder.decode(item.bytes());
+                pixels = embedder.pixels(image);
             } catch (ImageDecodeException e) {
                 errors.write(new FailedImage(id, item.uri(), "decode", e.getMessage()));
                 failed++;
@@ -86,7 +78,7 @@ public final class ShardEmbedder {
         if (batch.isEmpty()) {
             return 0;
         }
-        float[][] vectors = model.embedImages(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
+        float[][] vectors = embedder.embedPixels(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
         for (int i = 0; i < batch.size(); i++) {
             write(batch.get(i), vectors[i], embeddings);
         }
@@ -95,7 +87,7 @@ public final class ShardEmbedder {
 
     private void write(Prepared p, float[] vector, RecordParquetWriter embeddings) throws IOException {
         embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(),
-                RecordIds.sha256Hex(p.item().bytes()), model.descriptor().name(), vector, p.item().caption()));
+                RecordIds.sha256Hex(p.item().bytes()), embedder.descriptor().name(), vector, p.item().caption()));
     }
 
     /** Rows written to each output. */

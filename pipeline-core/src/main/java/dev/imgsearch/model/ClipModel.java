@@ -42,6 +42,7 @@ public final class ClipModel implements AutoCloseable {
     private static final String ENGINE = "PyTorch";
 
     private final ModelDescriptor descriptor;
+    private final ModelIdentity identity;
     private final Model model;
     private final PtSymbolBlock block;
     private final ClipTokenizer tokenizer;
@@ -49,8 +50,10 @@ public final class ClipModel implements AutoCloseable {
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private ClipModel(ModelDescriptor descriptor, Model model, ClipTokenizer tokenizer, Device device) {
+    private ClipModel(ModelDescriptor descriptor, ModelIdentity identity, Model model, ClipTokenizer tokenizer,
+            Device device) {
         this.descriptor = descriptor;
+        this.identity = identity;
         this.model = model;
         this.block = (PtSymbolBlock) model.getBlock();
         this.tokenizer = tokenizer;
@@ -72,6 +75,7 @@ public final class ClipModel implements AutoCloseable {
         ModelDescriptor descriptor = ModelDescriptor.read(modelDir);
         Path modelFile = requireFile(modelDir.resolve(descriptor.modelFile()), "TorchScript model");
         Path tokenizerFile = requireFile(modelDir.resolve(descriptor.tokenizerFile()), "tokenizer");
+        ModelIdentity identity = ModelIdentity.of(modelDir);
         Device target = device;
         if (descriptor.cpuOnly() && !Device.Type.CPU.equals(device.getDeviceType())) {
             LOG.warn("{} was traced with CPU constants and cannot run on {}; using the CPU. Export a GPU-capable "
@@ -96,7 +100,7 @@ public final class ClipModel implements AutoCloseable {
             throw new IOException("cannot load " + modelFile + " on " + target + ": "
                     + OneLine.of(e), e);
         }
-        return new ClipModel(descriptor, model, tokenizer, target);
+        return new ClipModel(descriptor, identity, model, tokenizer, target);
     }
 
     private static Path requireFile(Path file, String what) throws NoSuchFileException {
@@ -108,6 +112,11 @@ public final class ClipModel implements AutoCloseable {
 
     public ModelDescriptor descriptor() {
         return descriptor;
+    }
+
+    /** Which model this is, by the content of its files. */
+    public ModelIdentity identity() {
+        return identity;
     }
 
     /** The device the model runs on (the CPU for a {@link ModelDescriptor#cpuOnly()} model). */

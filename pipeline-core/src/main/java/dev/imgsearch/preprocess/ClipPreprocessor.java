@@ -11,10 +11,11 @@ import dev.imgsearch.decode.DecodedImage;
 public final class ClipPreprocessor {
 
     // OpenAI CLIP's normalisation constants, rounded from double to float32 as torchvision does.
-    private static final float[] CLIP_MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};
-    private static final float[] CLIP_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
+    private static final float[] OPENAI_MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};
+    private static final float[] OPENAI_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
 
     private final int imageSize;
+    private final String description;
     // (v / 255 - mean) / std for every byte value v and channel, computed with the same float32 operations.
     private final float[] normalised = new float[3 * 256];
 
@@ -26,6 +27,8 @@ public final class ClipPreprocessor {
             throw new IllegalArgumentException("mean and std need one value per RGB channel");
         }
         this.imageSize = imageSize;
+        this.description = "Pillow 9.4 BICUBIC shortest side to " + imageSize + ", centre crop " + imageSize
+                + ", RGB, mean " + java.util.Arrays.toString(mean) + ", std " + java.util.Arrays.toString(std);
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
                 normalised[c * 256 + v] = (v / 255f - mean[c]) / std[c];
@@ -35,11 +38,26 @@ public final class ClipPreprocessor {
 
     /** The transform of OpenAI's CLIP models (and open_clip's OpenAI-pretrained ones) at the given input size. */
     public static ClipPreprocessor openAiClip(int imageSize) {
-        return new ClipPreprocessor(imageSize, CLIP_MEAN, CLIP_STD);
+        return new ClipPreprocessor(imageSize, OPENAI_MEAN, OPENAI_STD);
+    }
+
+    /** OpenAI CLIP's normalisation mean per RGB channel (a copy). */
+    public static float[] openAiMean() {
+        return OPENAI_MEAN.clone();
+    }
+
+    /** OpenAI CLIP's normalisation standard deviation per RGB channel (a copy). */
+    public static float[] openAiStd() {
+        return OPENAI_STD.clone();
     }
 
     public int imageSize() {
         return imageSize;
+    }
+
+    /** The transform in words: equal descriptions give equal pixels for every image. */
+    public String describe() {
+        return description;
     }
 
     /**

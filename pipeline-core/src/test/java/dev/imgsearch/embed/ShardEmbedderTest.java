@@ -3,7 +3,6 @@ package dev.imgsearch.embed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.record.RecordParquetWriter;
 import dev.imgsearch.source.SourceItem;
@@ -42,7 +41,7 @@ class ShardEmbedderTest {
         try (ClipModel model = ClipModel.load(MODEL);
                 RecordParquetWriter embeddings = writer("e.parquet", true);
                 RecordParquetWriter errors = writer("f.parquet", false)) {
-            ShardEmbedder.Counts counts = new ShardEmbedder(model, new ImageDecoder(), 3)
+            ShardEmbedder.Counts counts = new ShardEmbedder(ClipEmbedder.of(model), 3)
                     .embed(items().iterator(), embeddings, errors);
             assertEquals(new ShardEmbedder.Counts(2, 2), counts);
             assertEquals(2, embeddings.rows());
@@ -56,7 +55,7 @@ class ShardEmbedderTest {
         model.close();
         try (RecordParquetWriter embeddings = writer("e.parquet", true);
                 RecordParquetWriter errors = writer("f.parquet", false)) {
-            ShardEmbedder embedder = new ShardEmbedder(model, new ImageDecoder(), 3);
+            ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model), 3);
             assertThrows(IllegalStateException.class, () -> embedder.embed(items().iterator(), embeddings, errors));
             assertEquals(2, errors.rows(), "only the undecodable and the unreadable input, not the two images");
         }

@@ -6,7 +6,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -103,11 +103,16 @@ final class ParquetFixtures {
     }
 
     private static ParquetWriter<Group> writer(Path file, MessageType schema, int rowsPerGroup) throws IOException {
-        return ExampleParquetWriter.builder(new LocalOutputFile(file))
+        // Written with what Parquet 1.13 (Spark 3.5) has too: Hadoop's output file, not LocalOutputFile, and a row
+        // group closed by the size check that runs every rowsPerGroup rows, not by a row count limit.
+        return ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()))
                 .withType(schema)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withRowGroupRowCountLimit(rowsPerGroup)
+                .withRowGroupSize(1L)
+                .withMinRowCountForPageSizeCheck(rowsPerGroup)
+                .withMaxRowCountForPageSizeCheck(rowsPerGroup)
                 .withDictionaryEncoding(false)
                 .build();
     }

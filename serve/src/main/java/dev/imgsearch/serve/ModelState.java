@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelDescriptor;
 import java.util.OptionalInt;
@@ -14,15 +15,13 @@ final class ModelState implements AutoCloseable {
 
     private final CompletableFuture<ClipModel> loading;
     private final Searcher searcher;
-    private final long maxPixels;
     private final ServerMetrics metrics;
     private volatile QueryEmbedder embedder;
     private boolean closed;
 
-    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, long maxPixels, ServerMetrics metrics) {
+    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics) {
         this.loading = loading;
         this.searcher = searcher;
-        this.maxPixels = maxPixels;
         this.metrics = metrics;
     }
 
@@ -70,7 +69,7 @@ final class ModelState implements AutoCloseable {
                 return "the server is shutting down";
             }
             if (embedder == null) {
-                embedder = new QueryEmbedder(model, maxPixels, metrics);
+                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics);
             }
         }
         return null;

@@ -1,12 +1,9 @@
 package dev.imgsearch.serve;
 
-import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecodeException;
-import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.decode.ImageFormat;
-import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ModelDescriptor;
-import dev.imgsearch.preprocess.ClipPreprocessor;
 
 /**
  * Embeds queries exactly as the embed job embeds images (same decoder, same preprocessing, same model), so query and
@@ -14,23 +11,18 @@ import dev.imgsearch.preprocess.ClipPreprocessor;
  */
 final class QueryEmbedder implements AutoCloseable {
 
-    private final ClipModel model;
-    private final ImageDecoder decoder;
-    private final ClipPreprocessor preprocessor;
+    private final ClipEmbedder embedder;
     private final TextEmbeddings texts;
     private final ServerMetrics metrics;
 
-    QueryEmbedder(ClipModel model, long maxPixels, ServerMetrics metrics) {
-        ModelDescriptor descriptor = model.descriptor();
-        this.model = model;
-        this.decoder = new ImageDecoder(maxPixels);
-        this.preprocessor = new ClipPreprocessor(descriptor.imageSize(), descriptor.mean(), descriptor.std());
-        this.texts = new TextEmbeddings(model::embedTexts, metrics);
+    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics) {
+        this.embedder = embedder;
+        this.texts = new TextEmbeddings(embedder::embedTexts, metrics);
         this.metrics = metrics;
     }
 
     ModelDescriptor descriptor() {
-        return model.descriptor();
+        return embedder.descriptor();
     }
 
     /** The embedding of a query text; shared with other callers, so it must not be modified. */
@@ -47,13 +39,12 @@ final class QueryEmbedder implements AutoCloseable {
             throw new ApiException(415, "the upload is not an image: its content is not JPEG, PNG, GIF, WebP, BMP or TIFF");
         }
         long start = System.nanoTime();
-        DecodedImage image;
+        float[] vector;
         try {
-            image = decoder.decode(bytes);
+            vector = embedder.embedImage(bytes);
         } catch (ImageDecodeException e) {
             throw new ApiException(422, "the uploaded image cannot be decoded: " + e.getMessage());
         }
-        float[] vector = model.embedImages(new float[][] {preprocessor.toPixelValues(image)})[0];
         metrics.embedded("image", start);
         return vector;
     }

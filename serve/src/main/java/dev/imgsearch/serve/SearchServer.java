@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.store.VectorStore;
 import io.javalin.Javalin;
@@ -30,8 +31,6 @@ public final class SearchServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchServer.class);
 
-    /** Decoding limit for uploads and thumbnails: 100 megapixels, far above any photo worth searching with. */
-    static final long MAX_PIXELS = 100_000_000L;
     private static final long THUMBNAIL_CACHE_BYTES = 64L * 1024 * 1024;
     private static final long MAX_SERVED_IMAGE_BYTES = 256L * 1024 * 1024;
 
@@ -52,10 +51,10 @@ public final class SearchServer implements AutoCloseable {
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
         this.config = config;
         Searcher searcher = new Searcher(store, metrics);
-        modelState = new ModelState(model, searcher, MAX_PIXELS, metrics);
+        modelState = new ModelState(model, searcher, metrics);
         ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
-        ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
+        ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
                 config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());

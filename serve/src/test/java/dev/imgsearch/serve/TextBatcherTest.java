@@ -2,6 +2,7 @@ package dev.imgsearch.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,8 +56,9 @@ class TextBatcherTest {
         return rows;
     }
 
+    /** One worker, so that the order of passes is fixed. */
     private TextBatcher batcher(Function<List<String>, float[][]> embed, Duration window, int maxBatch) {
-        batcher = new TextBatcher(embed, window, maxBatch, size -> { });
+        batcher = new TextBatcher(embed, window, maxBatch, 1, size -> { });
         return batcher;
     }
 
@@ -99,6 +101,17 @@ class TextBatcherTest {
             assertArrayEquals(new float[] {1 + i}, get(queued.get(i)));
         }
         assertEquals(List.of(List.of("x"), List.of("t", "t-", "t--"), List.of("t---", "t----", "t-----")), passes);
+    }
+
+    @Test
+    void aSecondWorkerRunsAPassWhileTheFirstIsBusy() throws Exception {
+        batcher = new TextBatcher(this::model, Duration.ofMillis(1), 32, 2, size -> { });
+        CompletableFuture<float[]> held = batcher.submit("held");
+        await(firstPassStarted);
+        assertArrayEquals(new float[] {6}, get(batcher.submit("passes")), "runs while the first pass is held");
+        assertFalse(held.isDone());
+        firstPassMayEnd.countDown();
+        assertArrayEquals(new float[] {4}, get(held));
     }
 
     @Test

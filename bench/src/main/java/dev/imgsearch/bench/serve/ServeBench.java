@@ -67,6 +67,15 @@ public final class ServeBench {
         "a child flying a kite", "a vintage bicycle", "a lighthouse in a storm", "a cup of coffee",
         "a tropical bird", "a desk with a laptop", "fireworks over a river", "a bridge in the fog",
     };
+    /** Distinct queries are made of these: 20 x 20 x 20 short phrases like "a red dog on the beach", as people type. */
+    private static final String[] COLOURS = {"red", "blue", "green", "yellow", "black", "white", "brown", "grey",
+        "orange", "purple", "pink", "golden", "silver", "dark", "bright", "old", "small", "large", "wooden", "shiny"};
+    private static final String[] THINGS = {"dog", "cat", "car", "bicycle", "house", "bird", "boat", "horse", "tree",
+        "chair", "lamp", "train", "flower", "guitar", "clock", "bridge", "kite", "cake", "shoe", "umbrella"};
+    private static final String[] PLACES = {"on the beach", "in the snow", "at night", "in a park", "on a table",
+        "in the city", "by a river", "in the rain", "on a hill", "in a garden", "at sunset", "in a forest",
+        "on the street", "in a kitchen", "under a bridge", "near the sea", "in the desert", "on a shelf",
+        "in a field", "at the market"};
     private static final Pattern BATCH_SUM = Pattern.compile("(?m)^imgsearch_text_batch_size_sum ([0-9.eE+-]+)$");
     private static final Pattern BATCH_COUNT = Pattern.compile("(?m)^imgsearch_text_batch_size_count ([0-9.eE+-]+)$");
 
@@ -140,8 +149,7 @@ public final class ServeBench {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String base = "http://127.0.0.1:" + server.port();
             AtomicLong distinct = new AtomicLong();
-            LongFunction<HttpRequest> distinctText = n -> text(base, k, TEXTS[(int) (n % TEXTS.length)] + " "
-                    + distinct.incrementAndGet());
+            LongFunction<HttpRequest> distinctText = n -> text(base, k, distinctText(distinct.getAndIncrement()));
             LongFunction<HttpRequest> repeatedText = n -> text(base, k, TEXTS[(int) (n % TEXTS.length)]);
             run(http, base, "warm-up", clients, 3, distinctText);
 
@@ -159,6 +167,13 @@ public final class ServeBench {
             run(http, base, label + "text, distinct", clients, seconds, distinctText).print();
             run(http, base, label + "text, repeated (16 texts)", clients, seconds, repeatedText).print();
         }
+    }
+
+    /** The n-th of 8,000 distinct short queries; a phase never sends one twice unless it sends more than 8,000. */
+    private static String distinctText(long n) {
+        int i = (int) (n % (COLOURS.length * THINGS.length * PLACES.length));
+        return "a " + COLOURS[i % COLOURS.length] + " " + THINGS[(i / COLOURS.length) % THINGS.length] + " "
+                + PLACES[i / (COLOURS.length * THINGS.length)];
     }
 
     private static HttpRequest text(String base, int k, String text) {

@@ -98,4 +98,8 @@ unsupported="$root/pipeline-core/src/test/resources/golden/unsupported"
 rm -rf "$unsupported" && mkdir -p "$unsupported"
 gif2webp -quiet "$out/gif_animated.gif" -o "$unsupported/webp_animated.webp"
 
+# The less common layouts (TIFF 1-bit/CCITT, 2/4-bit grey, 16-bit colour, CMYK, palette depths, multi-page) and the
+# TIFF layouts still refused.
+/usr/bin/python3 "$root/tools/make_layout_fixtures.py" "$images"
+
 ls -l "$out" | awk 'NR>1 {n++; s+=$5} END {print n " fixtures, " s " bytes"}'

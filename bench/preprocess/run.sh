@@ -3,13 +3,22 @@
 # side in one run, each pinned to one core; then checks that both produced identical 224x224 pixels for every file.
 # Usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]   (default 5 3)
 #   e.g. find ../shared/data/photos -name '*.JPEG' | sort > /tmp/photos.txt; bench/preprocess/run.sh /tmp/photos.txt
+# BASELINE_CLASSES=DIR also runs PreprocessBench over another build's pipeline-core classes (e.g. main's
+# pipeline-core/target/classes), in the same run, to measure a change against what it replaces.
 set -euo pipefail
 list=$(realpath "${1:?usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]}")
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 classpath="$(bench_classpath)"
 cd "$root"
-taskset -c 1 java -XX:ActiveProcessorCount=1 -cp "$classpath" dev.imgsearch.bench.preprocess.PreprocessBench \
-  "$list" "$work/java.tsv" "${2:-5}"
+java_bench() {
+  taskset -c 1 java -XX:ActiveProcessorCount=1 -cp "$1" dev.imgsearch.bench.preprocess.PreprocessBench \
+    "$list" "$2" "${3:-5}"
+}
+if [[ -n "${BASELINE_CLASSES:-}" ]]; then
+  echo "baseline: $BASELINE_CLASSES"
+  java_bench "$BASELINE_CLASSES:$classpath" "$work/baseline.tsv" "${2:-5}" | sed 's/^java/baseline java/'
+fi
+java_bench "$classpath" "$work/java.tsv" "${2:-5}"
 taskset -c 1 /usr/bin/python3 bench/preprocess/preprocess_bench.py "$list" "$work/py.tsv" "${3:-3}"
 if cmp -s <(cut -f1-3 "$work/java.tsv") <(cut -f1-3 "$work/py.tsv"); then
   echo "pixels: identical for all $(wc -l < "$work/java.tsv") files"

@@ -31,8 +31,13 @@ final class BuildCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--remove-missing",
-            description = "Delete store records whose id is not in the embeddings (their source is gone).")
+            description = {"Delete store records whose id is not in the embeddings (their source is gone).",
+                "Refused when that is more than " + BuildJob.MAX_REMOVED_PERCENT
+                    + "% of the store, which looks like a partial input, unless --force."})
     boolean removeMissing;
+
+    @Option(names = "--force", description = "With --remove-missing: delete however many records are missing.")
+    boolean force;
 
     @Mixin
     SparkOptions spark;
@@ -42,8 +47,13 @@ final class BuildCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be positive, got " + batchSize);
         }
+        if (force && !removeMissing) {
+            throw new ParameterException(spec.commandLine(), "--force only applies to --remove-missing");
+        }
+        BuildJob.Removal removal = !removeMissing ? BuildJob.Removal.KEEP
+                : force ? BuildJob.Removal.REMOVE_MISSING_FORCED : BuildJob.Removal.REMOVE_MISSING;
         try (SparkSession session = SparkSessions.start("imgsearch build", spark.settings())) {
-            BuildReport report = BuildJob.run(session, embeddings, store.uri, batchSize, removeMissing);
+            BuildReport report = BuildJob.run(session, embeddings, store.uri, batchSize, removal);
             spec.commandLine().getOut().printf("%s: %d written, %d unchanged, %d removed, %d records%n", store.uri,
                     report.written(),
                     report.unchanged(), report.removed(), report.count());

@@ -7,10 +7,10 @@ import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -63,13 +63,16 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     QueryOptions limits;
 
+    @Mixin
+    OtherModelOption otherModel;
+
     @Override
     public Integer call() throws Exception {
         limits.validate();
         ModelLocation location = model.location();
-        try (VectorStore opened = VectorStores.open(store.uri)) {
-            SearchRequest request = new SearchRequest(limits.k, MetadataFilter.parse(filters, opened.schema()),
-                    Double.NEGATIVE_INFINITY, limits.extraNeighbors);
+        try (VectorStore opened = store.uri.open(OpenMode.READ_ONLY)) {
+            SearchRequest request = SearchRequest.builder().k(limits.k)
+                    .filter(MetadataFilter.parse(filters, opened.schema())).extraNeighbors(limits.extraNeighbors).build();
             if (query != null) {
                 print(out(), run(opened, location, query, request));
                 return 0;
@@ -103,12 +106,14 @@ final class SearchCommand implements Callable<Integer> {
         return q;
     }
 
-    private static List<SearchHit> run(VectorStore opened, ModelLocation location, Query q, SearchRequest request)
+    private List<SearchHit> run(VectorStore opened, ModelLocation location, Query q, SearchRequest request)
             throws Exception {
         if (q.id != null) {
             return opened.searchById(q.id, request);
         }
-        ClipEmbedder clip = ClipEmbedder.of(SharedModels.get(location, ClipModel.defaultDevice()));
+        ClipModel loaded = SharedModels.get(location, ClipModel.defaultDevice());
+        otherModel.check(opened, store.uri, loaded.identity());
+        ClipEmbedder clip = ClipEmbedder.of(loaded);
         if (q.text != null) {
             return opened.search(clip.embedTexts(List.of(q.text))[0], request);
         }

@@ -4,11 +4,16 @@ import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
 import dev.imgsearch.serve.ImageUrlPolicy;
+import dev.imgsearch.serve.LocalPaths;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
+import dev.imgsearch.serve.WorkLimits;
+import dev.imgsearch.serve.jetty.ConnectionLimits;
+import dev.imgsearch.store.ModelMismatchException;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Mixin
+    OtherModelOption otherModel;
+
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
@@ -60,6 +68,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--image-root", paramLabel = "DIR",
             description = "Folder whose images may be served (repeatable); file: images elsewhere are refused.")
     List<Path> imageRoots = new ArrayList<>();
+
+    @Option(names = "--expose-paths",
+            description = {"Show local images in results by their absolute file: URI. By default a result shows the path",
+                "under its --image-root (outside every root, the file name alone): the server's folders stay private."})
+    boolean exposePaths;
 
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:IMGSEARCH_API_KEY}",
             description = "Bearer key required on /api and /search (default: $IMGSEARCH_API_KEY; none: open API).")
@@ -100,6 +113,43 @@ final class ServeCommand implements Callable<Integer> {
             description = "As --allow-image-urls, and to loopback and private addresses too: for trusted clients only.")
     boolean allowPrivateImageUrls;
 
+    @Option(names = "--max-threads", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_THREADS, paramLabel = "N",
+            description = {"Request threads (default: ${DEFAULT-VALUE}). At most half of them receive request bodies at "
+                + "once; over that, uploads get 503, so health probes and searches always find a thread."})
+    int maxThreads;
+
+    @Option(names = "--idle-timeout", defaultValue = "" + ConnectionLimits.DEFAULT_IDLE_TIMEOUT_SECONDS,
+            paramLabel = "SECONDS",
+            description = "Seconds a connection, or a request body, may stay silent before it is closed (default: "
+                + "${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--header-timeout", defaultValue = "" + ConnectionLimits.DEFAULT_HEADER_TIMEOUT_SECONDS,
+            paramLabel = "SECONDS",
+            description = "Seconds a request's headers may take to arrive once begun (default: ${DEFAULT-VALUE}).")
+    long headerTimeoutSeconds;
+
+    @Option(names = "--min-body-rate", defaultValue = "" + ConnectionLimits.DEFAULT_MIN_BODY_RATE,
+            paramLabel = "BYTES_PER_SECOND",
+            description = "Slowest a request body may arrive, averaged since its first byte; slower ones get 408 "
+                + "(default: ${DEFAULT-VALUE}; 0: no minimum).")
+    long minBodyRate;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Decode and embed work run at once, for all requests together (default: one per core).")
+    Integer workers;
+
+    @Option(names = "--work-queue", paramLabel = "N",
+            description = {"Requests that may wait for a decode and embed worker (default: "
+                + WorkLimits.DEFAULT_QUEUE_PER_WORKER + " per worker); more get 503 with Retry-After, as do requests "
+                + "waiting over " + WorkLimits.MAX_WAIT_SECONDS + " s."})
+    Integer workQueue;
+
+    @Option(names = "--decode-memory-bytes", paramLabel = "BYTES",
+            description = {"Memory the images being decoded at once may take, estimated from their headers before "
+                + "decoding (default: half the heap). An upload waits until its share is free, or gets 503."})
+    Long decodeMemoryBytes;
+
     @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
             description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
     Map<String, String> hadoopConf = new LinkedHashMap<>();
@@ -108,17 +158,34 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                    hadoopConf, trustedProxies, indexName, imageUrlPolicy());
+            ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots)
+                    .localPaths(exposePaths ? LocalPaths.ABSOLUTE : LocalPaths.RELATIVE)
+                    .apiKey(apiKey).corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
+                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf).indexName(indexName)
+                    .imageUrls(imageUrlPolicy())
+                    .maxThreads(maxThreads).idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds)).minBodyRate(minBodyRate);
+            if (workers != null) {
+                builder.workers(workers);
+            }
+            if (workQueue != null) {
+                builder.workQueue(workQueue);
+            }
+            if (decodeMemoryBytes != null) {
+                builder.decodeMemoryBytes(decodeMemoryBytes);
+            }
+            config = builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ModelLocation location = model.location();
-        VectorStore opened = VectorStores.open(servingUri(store.uri));
+        VectorStore opened = store.uri.open(OpenMode.READ_ONLY);
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                loading.complete(SharedModels.get(location));
+                ClipModel loaded = SharedModels.get(location);
+                otherModel.check(opened, store.uri, loaded.identity());
+                loading.complete(loaded);
             } catch (Exception | Error e) {
                 loading.completeExceptionally(e);
             }
@@ -164,6 +231,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (failure.get() != null && withdraw(hook)) {
             close(server, opened);
+            if (failure.get() instanceof ModelMismatchException refused) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot load the model "
                     + (model.model == null ? "(default)" : model.model) + ": "
                     + failure.get().getMessage(), failure.get());
@@ -185,11 +255,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             return false;
         }
-    }
-
-    /** Serving only reads: an option-less Lucene index is opened read-only so it never takes the writer's lock. */
-    static String servingUri(String uri) {
-        return uri.startsWith("lucene:") && !uri.contains("?") ? uri + "?read-only=true" : uri;
     }
 
     /** The model is shared (SharedModels closes it at JVM exit); the server and the store are this command's. */

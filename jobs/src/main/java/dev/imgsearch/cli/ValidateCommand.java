@@ -1,15 +1,17 @@
 package dev.imgsearch.cli;
 
 import dev.imgsearch.embed.Embeddings;
+import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreValidation;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -52,6 +54,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    OtherModelOption otherModel;
+
     @Override
     public Integer call() throws Exception {
         query.validate();
@@ -59,12 +64,16 @@ final class ValidateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--sample must be positive, got " + sample);
         }
         Configuration conf = new Configuration();
-        Embeddings rows = Embeddings.at(embeddings, conf);
-        List<EmbeddingRecord> queries = reservoir(rows.read(), sample, new Random(seed));
         StoreValidation.Result result;
-        try (VectorStore opened = VectorStores.open(store.uri)) {
+        try (VectorStore opened = store.uri.open(OpenMode.READ_ONLY)) {
+            Embeddings rows = Embeddings.at(embeddings, conf);
+            Optional<Provenance> provenance = rows.provenance();
+            if (provenance.isPresent()) {
+                otherModel.check(opened, store.uri, provenance.get().model());
+            }
+            List<EmbeddingRecord> queries = reservoir(rows.read(), sample, new Random(seed));
             result = StoreValidation.run(opened, queries, rows.read(),
-                    SearchRequest.top(query.k).withExtraNeighbors(query.extraNeighbors));
+                    SearchRequest.builder().k(query.k).extraNeighbors(query.extraNeighbors).build());
         }
         boolean selfOk = result.selfRetrieval() >= minSelf;
         boolean recallOk = result.recallAtK() >= minRecall;

@@ -1,14 +1,25 @@
 package dev.imgsearch.jobs;
 
-import dev.imgsearch.record.EmbeddingRecord;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+
+import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.ModelMismatchException;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreCapability;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -23,10 +34,34 @@ import org.slf4j.LoggerFactory;
  * The build job: embeddings Parquet → a vector store. Only rows the store lacks, or holds for different image bytes,
  * are written, so a re-run is idempotent and a run over a grown embeddings set adds only what is new.
  *
- * <p>A remote store (Chroma) is written in parallel from the executors, one client per partition; an embedded store
- * (Lucene) has a single writer, fed on the driver one partition at a time, so no step holds every row in memory.
+ * <p>Everything that can be wrong with the input is found before the store is touched: the model that made it is
+ * checked against the one the store records (and recorded in a new store), every row to write is read once (a
+ * corrupt part fails the build naming the file), its dimension checked against the store's, and the share of
+ * the store {@link Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did
+ * not exist is created only then, so a failed build leaves none behind.
+ *
+ * <p>A remote store that accepts parallel writers (Chroma) is written from the executors, one client per partition;
+ * any other store (Lucene) has a single writer, fed on the driver one partition at a time, so no step holds every row
+ * in memory.
  */
 public final class BuildJob {
+
+    /**
+     * The largest percentage of the store's records {@link Removal#REMOVE_MISSING} deletes unasked. Sources that are
+     * really gone go a few at a time between builds; much of a store missing from the input is far more likely a
+     * partial input (an unmounted folder, a prefix typo, one worker's output) than a deleted dataset.
+     */
+    public static final int MAX_REMOVED_PERCENT = 10;
+
+    /** What a build does with store records whose id is not in the embeddings. */
+    public enum Removal {
+        /** Keep them. */
+        KEEP,
+        /** Delete them (their source is gone), unless that is more than {@link #MAX_REMOVED_PERCENT} of the store. */
+        REMOVE_MISSING,
+        /** Delete them, however many ({@code --force}). */
+        REMOVE_MISSING_FORCED
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(BuildJob.class);
     private static final StructType KEYS = new StructType()
@@ -37,97 +72,133 @@ public final class BuildJob {
     }
 
     /**
-     * @param embeddings   an embed job's output root (its {@code embeddings/} folder is read) or a Parquet path
-     * @param storeUri     where to build, e.g. {@code lucene:DIR} or {@code chroma:http://HOST:PORT/COLLECTION}
-     * @param batchSize    records per upsert call
-     * @param removeStale  delete store records whose id is not in the embeddings (their source is gone)
+     * @param embeddings an embed job's output root (its {@code embeddings/} folder is read) or a Parquet path
+     * @param store      where to build
+     * @param batchSize  records per upsert call
+     * @param removal    what to do with store records whose id is not in the embeddings
      */
-    public static BuildReport run(SparkSession spark, String embeddings, String storeUri, int batchSize,
-            boolean removeStale) {
+    public static BuildReport run(SparkSession spark, String embeddings, StoreUri store, int batchSize,
+            Removal removal) {
+        return EmbeddingsInput.naming(embeddings, () -> build(spark, embeddings, store, batchSize, removal));
+    }
+
+    private static BuildReport build(SparkSession spark, String embeddings, StoreUri store, int batchSize,
+            Removal removal) {
         long started = System.nanoTime();
-        Dataset<Row> rows = EmbeddingsInput.open(spark, embeddings).rows();
-        List<Row> existing = new ArrayList<>();
-        try (VectorStore store = VectorStores.open(storeUri)) {
-            store.forEachRecord(MetadataSchema.SHA256,
-                    (id, sha256) -> existing.add(RowFactory.create(id, sha256 == null ? null : sha256.toString())));
+        EmbeddingsInput input = EmbeddingsInput.open(spark, embeddings);
+        Dataset<Row> rows = input.rows();
+        Optional<ModelIdentity> model = input.provenance().map(Provenance::model);
+        if (model.isEmpty()) {
+            LOG.warn("{} records no model (not an embed job's output), so nothing checks that it matches {}'s",
+                    embeddings, store);
         }
+        List<Row> existing = new ArrayList<>();
+        OptionalInt storeDimension = readKeys(store, model, existing);
         Dataset<Row> stored = spark.createDataFrame(existing, KEYS);
         Dataset<Row> todo = rows.join(stored,
                 rows.col("id").equalTo(stored.col("id")).and(rows.col("sha256").equalTo(stored.col("sha256"))),
                 "left_anti");
         long total = rows.count();
-        long written = todo.count();
-        LOG.info("{} embeddings, {} already in {}, {} to write", total, existing.size(), storeUri, written);
-        if (isRemote(storeUri)) {
-            writeFromExecutors(todo, storeUri, batchSize);
-        } else {
-            writeFromDriver(todo, storeUri, batchSize);
+        long written = checkRowsToWrite(todo, store, storeDimension);
+        List<String> staleIds = removal == Removal.KEEP ? List.of()
+                : stored.join(rows, stored.col("id").equalTo(rows.col("id")), "left_anti")
+                        .select(stored.col("id")).as(Encoders.STRING()).collectAsList();
+        if (removal == Removal.REMOVE_MISSING && 100L * staleIds.size() > (long) MAX_REMOVED_PERCENT * existing.size()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "--remove-missing would remove %d of the %d "
+                    + "records in %s (%.0f%%), more than the %d%% a build removes unasked: is the embeddings input "
+                    + "partial? Nothing was changed; add --force to remove them", staleIds.size(), existing.size(),
+                    store, 100.0 * staleIds.size() / existing.size(), MAX_REMOVED_PERCENT));
         }
+        LOG.info("{} embeddings, {} already in {}, {} to write", total, existing.size(), store, written);
 
-        long removed = 0;
-        if (removeStale) {
-            List<String> staleIds = stored.join(rows, stored.col("id").equalTo(rows.col("id")), "left_anti")
-                    .select(stored.col("id")).as(Encoders.STRING()).collectAsList();
-            try (VectorStore store = VectorStores.open(storeUri)) {
-                for (int i = 0; i < staleIds.size(); i += batchSize) {
-                    store.delete(staleIds.subList(i, Math.min(staleIds.size(), i + batchSize)));
-                }
-            }
-            removed = staleIds.size();
-        }
         long count;
-        try (VectorStore store = VectorStores.open(storeUri)) {
-            if (written > 0 || removed > 0) {
-                store.compact();
+        try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
+            model.ifPresent(opened::recordModel);
+            if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
+                String uri = store.text();
+                todo.foreachPartition(partition -> {
+                    try (VectorStore writer = StoreUri.parse(uri).open(OpenMode.WRITE_EXISTING)) {
+                        upsert(partition, writer, batchSize);
+                    }
+                });
+            } else {
+                upsert(todo.toLocalIterator(), opened, batchSize);
             }
-            count = store.count();
+            for (int i = 0; i < staleIds.size(); i += batchSize) {
+                opened.delete(staleIds.subList(i, Math.min(staleIds.size(), i + batchSize)));
+            }
+            if (written > 0 || !staleIds.isEmpty()) {
+                opened.compact();
+            }
+            count = opened.count();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        BuildReport report = new BuildReport(storeUri, total, written, total - written, removed, count, seconds,
-                written / seconds);
+        BuildReport report = new BuildReport(store.text(), total, written, total - written, staleIds.size(), count,
+                seconds, written / seconds);
         LOG.info("built {}: {} written, {} unchanged, {} removed, {} records in the store; {} s ({} vectors/s)",
-                storeUri, written, report.unchanged(), removed, count, String.format(Locale.ROOT, "%.1f", seconds),
+                store, written, report.unchanged(), staleIds.size(), count, String.format(Locale.ROOT, "%.1f", seconds),
                 String.format(Locale.ROOT, "%.0f", report.vectorsPerSecond()));
         return report;
     }
 
-    private static boolean isRemote(String storeUri) {
-        return !storeUri.startsWith("lucene:");
-    }
-
-    private static void writeFromDriver(Dataset<Row> todo, String storeUri, int batchSize) {
-        try (VectorStore store = VectorStores.open(storeUri)) {
-            Iterator<Row> it = todo.toLocalIterator();
-            List<VectorRecord> batch = new ArrayList<>(batchSize);
-            while (it.hasNext()) {
-                batch.add(VectorRecord.of(EmbeddingsInput.toRecord(it.next())));
-                if (batch.size() == batchSize) {
-                    store.upsert(batch);
-                    batch.clear();
+    /**
+     * Checks that the store holds embeddings of {@code model} (or of no recorded model), adds its id and sha256 pairs
+     * to {@code keys} and returns its dimension; nothing for a missing store.
+     */
+    private static OptionalInt readKeys(StoreUri store, Optional<ModelIdentity> model, List<Row> keys) {
+        if (!store.exists()) {
+            return OptionalInt.empty();
+        }
+        try (VectorStore opened = store.open(OpenMode.READ_ONLY)) {
+            if (model.isPresent()) {
+                try {
+                    opened.requireModel(model.get(), store.text());
+                } catch (ModelMismatchException e) {
+                    throw e.advise("build these embeddings into a store of their own");
                 }
             }
-            if (!batch.isEmpty()) {
-                store.upsert(batch);
-            }
+            opened.forEachRecord(MetadataSchema.SHA256,
+                    (id, sha256) -> keys.add(RowFactory.create(id, sha256 == null ? null : sha256.toString())));
+            return opened.dimension();
         }
     }
 
-    private static void writeFromExecutors(Dataset<Row> todo, String storeUri, int batchSize) {
-        todo.foreachPartition(rows -> {
-            try (VectorStore store = VectorStores.open(storeUri)) {
-                List<VectorRecord> batch = new ArrayList<>(batchSize);
-                while (rows.hasNext()) {
-                    EmbeddingRecord record = EmbeddingsInput.toRecord(rows.next());
-                    batch.add(VectorRecord.of(record));
-                    if (batch.size() == batchSize) {
-                        store.upsert(batch);
-                        batch.clear();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    store.upsert(batch);
-                }
+    /**
+     * Reads every row to write once, whole (so an unreadable part fails here, before any write), and returns how many
+     * there are.
+     */
+    private static long checkRowsToWrite(Dataset<Row> todo, StoreUri store, OptionalInt storeDimension) {
+        Row summary = todo.agg(count("*"), min(size(todo.col("embedding"))), max(size(todo.col("embedding"))))
+                .first();
+        long rows = summary.getLong(0);
+        if (rows == 0) {
+            return 0;
+        }
+        int smallest = summary.getInt(1);
+        int largest = summary.getInt(2);
+        if (smallest != largest) {
+            throw new IllegalArgumentException("the embeddings mix dimensions " + smallest + " and " + largest
+                    + ": they come from more than one model");
+        }
+        if (storeDimension.isPresent() && storeDimension.getAsInt() != smallest) {
+            throw new IllegalArgumentException("the embeddings have dimension " + smallest + " but " + store
+                    + " holds vectors of dimension " + storeDimension.getAsInt() + ": build it from the same model");
+        }
+        return rows;
+    }
+
+    /** Upserts the rows in batches of {@code batchSize}. */
+    private static void upsert(Iterator<Row> rows, VectorStore store, int batchSize) {
+        List<VectorRecord> batch = new ArrayList<>(batchSize);
+        while (rows.hasNext()) {
+            batch.add(VectorRecord.of(EmbeddingsInput.toRecord(rows.next())));
+            if (batch.size() == batchSize) {
+                store.upsert(batch);
+                batch.clear();
             }
-        });
+        }
+        if (!batch.isEmpty()) {
+            store.upsert(batch);
+        }
     }
 }

@@ -7,8 +7,11 @@ import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.record.EmbeddingRecord;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,6 +65,29 @@ final class EmbeddingsInput {
     /** The rows, as Spark reads them. */
     Dataset<Row> rows() {
         return rows;
+    }
+
+    /**
+     * Runs {@code work}, which reads the embeddings at {@code location}; when Spark fails to read one of their files
+     * (truncated, corrupt, not Parquet), the error names that file.
+     */
+    static <T> T naming(String location, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (Exception e) {
+            // Spark throws its checked SparkException undeclared, so this catches more than RuntimeExceptions.
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof SparkThrowable spark) {
+                    Map<String, String> parameters = spark.getMessageParameters();
+                    String file = parameters.getOrDefault("path", parameters.get("file"));
+                    if (file != null) {
+                        throw new IllegalArgumentException("cannot read " + file + " of the embeddings at " + location
+                                + " (truncated or corrupt?): " + OneLine.of(t.getCause() == null ? t : t.getCause()), e);
+                    }
+                }
+            }
+            throw e;
+        }
     }
 
     /** The model and preprocessing the rows were made with, when an embed output's markers say. */

@@ -1,18 +1,26 @@
 package dev.imgsearch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.embed.EmbedOutputFixtures;
+import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.ModelMismatchException;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import dev.imgsearch.store.chroma.ChromaServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -42,25 +50,35 @@ class BuildJobTest {
         }
     }
 
+    private static BuildReport build(Path embeddings, String store, int batchSize, BuildJob.Removal removal) {
+        return BuildJob.run(spark, embeddings.toString(), StoreUri.parse(store), batchSize, removal);
+    }
+
+    private static long count(String store) {
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            return opened.count();
+        }
+    }
+
     private void buildIsIdempotentIncrementalAndRemovesWhatIsGone(String store) throws IOException {
         Path embeddings = tmp.resolve("emb-" + Math.abs(store.hashCode()));
         EmbeddingFixtures.writePart(embeddings, "a", 0, 300, "v1");
 
-        BuildReport first = BuildJob.run(spark, embeddings.toString(), store, 64, false);
+        BuildReport first = build(embeddings, store, 64, BuildJob.Removal.KEEP);
         assertEquals(300, first.written());
         assertEquals(300, first.count());
 
-        BuildReport again = BuildJob.run(spark, embeddings.toString(), store, 64, false);
+        BuildReport again = build(embeddings, store, 64, BuildJob.Removal.KEEP);
         assertEquals(0, again.written());
         assertEquals(300, again.unchanged());
         assertEquals(300, again.count());
 
         // 50 new images, and 10 existing ones whose bytes changed.
         EmbeddingFixtures.writePart(embeddings, "b", 290, 60, "v2");
-        BuildReport grown = BuildJob.run(spark, embeddings.toString(), store, 64, false);
+        BuildReport grown = build(embeddings, store, 64, BuildJob.Removal.KEEP);
         assertEquals(60, grown.written());
         assertEquals(350, grown.count());
-        try (VectorStore opened = VectorStores.open(store)) {
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
             VectorRecord changed = opened.get(RecordIds.forUri("file:/images/img-295.png")).orElseThrow();
             assertEquals(RecordIds.sha256Hex("file:/images/img-295.pngv2".getBytes()),
                     changed.metadata().get(MetadataSchema.SHA256));
@@ -69,7 +87,7 @@ class BuildJobTest {
         }
 
         Files.delete(embeddings.resolve("embeddings/part-a.parquet"));
-        BuildReport pruned = BuildJob.run(spark, embeddings.toString(), store, 64, true);
+        BuildReport pruned = build(embeddings, store, 64, BuildJob.Removal.REMOVE_MISSING_FORCED);
         assertEquals(290, pruned.removed());
         assertEquals(60, pruned.count());
     }
@@ -86,6 +104,113 @@ class BuildJobTest {
     }
 
     @Test
+    void removeMissingRefusesToEmptyMostOfTheStoreFromAPartialInputUnlessForced() throws IOException {
+        Path whole = tmp.resolve("emb-whole");
+        for (int part = 0; part < 4; part++) {
+            EmbeddingFixtures.writePart(whole, "p" + part, part * 100, 100, "v1");
+        }
+        String store = "lucene:" + tmp.resolve("guarded-index");
+        build(whole, store, 64, BuildJob.Removal.KEEP);
+        Path partial = tmp.resolve("emb-partial");
+        EmbeddingFixtures.writePart(partial, "p0", 0, 100, "v1");
+        EmbeddingFixtures.writePart(partial, "new", 1000, 5, "v1");
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> build(partial, store, 64, BuildJob.Removal.REMOVE_MISSING));
+
+        assertTrue(refused.getMessage().contains("would remove 300 of the 400 records"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--force"), refused.getMessage());
+        assertEquals(400, count(store), "a refused build writes nothing, not even the new rows");
+
+        BuildReport forced = build(partial, store, 64, BuildJob.Removal.REMOVE_MISSING_FORCED);
+        assertEquals(300, forced.removed());
+        assertEquals(5, forced.written());
+        assertEquals(105, count(store));
+    }
+
+    @Test
+    void removeMissingWithinTheLimitNeedsNoForce() throws IOException {
+        Path embeddings = tmp.resolve("emb-churn");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 95, "v1");
+        EmbeddingFixtures.writePart(embeddings, "b", 95, 5, "v1");
+        String store = "lucene:" + tmp.resolve("churn-index");
+        build(embeddings, store, 64, BuildJob.Removal.KEEP);
+        Files.delete(embeddings.resolve("embeddings/part-b.parquet"));
+
+        assertEquals(5, build(embeddings, store, 64, BuildJob.Removal.REMOVE_MISSING).removed());
+        assertEquals(95, count(store));
+    }
+
+    @Test
+    void aTruncatedPartFailsNamingTheFileAndCreatesNoStore() throws IOException {
+        Path embeddings = tmp.resolve("emb-truncated");
+        EmbeddingFixtures.writePart(embeddings, "good", 0, 50, "v1");
+        EmbeddingFixtures.writePart(embeddings, "torn", 50, 50, "v1");
+        truncate(embeddings.resolve("embeddings/part-torn.parquet"));
+        Path index = tmp.resolve("never-built");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(embeddings, "lucene:" + index, 64, BuildJob.Removal.KEEP));
+
+        assertTrue(e.getMessage().contains("part-torn.parquet"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertFalse(Files.exists(index), "a failed build must leave no half-built store");
+    }
+
+    @Test
+    void aCorruptPartLeavesAnExistingStoreAsItWas() throws IOException {
+        Path embeddings = tmp.resolve("emb-corrupt");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 50, "v1");
+        String store = "lucene:" + tmp.resolve("kept-index");
+        build(embeddings, store, 64, BuildJob.Removal.KEEP);
+        EmbeddingFixtures.writePart(embeddings, "b", 50, 50, "v1");
+        EmbeddingFixtures.writePart(embeddings, "c", 100, 50, "v1");
+        corruptTheMiddle(embeddings.resolve("embeddings/part-c.parquet"));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(embeddings, store, 10, BuildJob.Removal.KEEP));
+
+        assertTrue(e.getMessage().contains("part-c.parquet"), e.getMessage());
+        assertEquals(50, count(store), "nothing of a failed build is written, not even the readable part b");
+    }
+
+    @Test
+    void aStoreKeepsTheModelOfItsFirstBuildAndRefusesEmbeddingsOfAnother() throws IOException {
+        Path first = tmp.resolve("out-model-a");
+        EmbedOutputFixtures.commitShard(first, "00000-aa", 3, EmbedOutputFixtures.PROVENANCE);
+        Path second = tmp.resolve("out-model-b");
+        ModelIdentity other = new ModelIdentity("tiny", "cd".repeat(32));
+        EmbedOutputFixtures.commitShard(second, "00000-bb", 4, new Provenance(other, "pre", 8));
+        String store = "lucene:" + tmp.resolve("one-model-index");
+        build(first, store, 64, BuildJob.Removal.KEEP);
+
+        ModelMismatchException e = assertThrows(ModelMismatchException.class,
+                () -> build(second, store, 64, BuildJob.Removal.KEEP));
+
+        assertEquals(store + " holds embeddings of model " + EmbedOutputFixtures.PROVENANCE.model() + ", not of "
+                + other + ": build these embeddings into a store of their own", e.getMessage());
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            assertEquals(3, opened.count(), "nothing of the other model was written");
+            assertEquals(Optional.of(EmbedOutputFixtures.PROVENANCE.model()), opened.model());
+        }
+    }
+
+    /** Cuts the file in half, footer and all, as a full disk or a killed copy leaves it. */
+    private static void truncate(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    }
+
+    /** Overwrites the middle third of the file (its data pages), footer intact. */
+    private static void corruptTheMiddle(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = bytes.length / 3; i < 2 * bytes.length / 3; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        Files.write(file, bytes);
+    }
+
+    @Test
     void chromaKilledAndRestartedDuringTheBuildLosesNothing() throws Exception {
         Path embeddings = tmp.resolve("emb-restart");
         for (int part = 0; part < 8; part++) {
@@ -93,8 +218,9 @@ class BuildJobTest {
         }
         String store = "chroma:" + chroma.url() + "/restart-test";
         CompletableFuture<BuildReport> build = CompletableFuture.supplyAsync(
-                () -> BuildJob.run(spark, embeddings.toString(), store, 100, false));
-        try (VectorStore opened = VectorStores.open(store)) {
+                () -> build(embeddings, store, 100, BuildJob.Removal.KEEP));
+        // Creating: the build creates the collection only once it has read its input.
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.CREATE_OR_WRITE)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (opened.count() < 500 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -106,7 +232,7 @@ class BuildJobTest {
         chroma.start();
         BuildReport report = build.get(3, TimeUnit.MINUTES);
         assertEquals(8000, report.count());
-        try (VectorStore opened = VectorStores.open(store)) {
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
             assertEquals(8000, opened.count());
         }
     }

@@ -158,7 +158,7 @@ class TaskCommandLinesTest {
         Invocation submit = only(run(task, task.run(), Map.of()));
         ParseResult build = imgsearch(submit, "build");
         assertEquals("s3a://my-bucket/embeddings", build.matchedOptionValue("--embeddings", ""));
-        assertEquals(task.envs().get("STORE"), build.matchedOptionValue("--store", ""));
+        assertEquals(List.of(task.envs().get("STORE")), build.matchedOption("--store").stringValues());
         List<String> options = ImgsearchArgs.submitOptions(submit.args());
         assertRepositoryFile(options.get(options.indexOf("--properties-file") + 1));
     }
@@ -172,7 +172,7 @@ class TaskCommandLinesTest {
         assertEquals("0.0.0.0", serve.matchedOptionValue("--host", ""));
         assertEquals(task.yaml().path("resources").path("ports").asInt(),
                 (int) serve.matchedOptionValue("--port", 0));
-        assertEquals(task.envs().get("STORE"), serve.matchedOptionValue("--store", ""));
+        assertEquals(List.of(task.envs().get("STORE")), serve.matchedOption("--store").stringValues());
     }
 
     @Test

@@ -39,10 +39,43 @@ public final class ImageDecoder {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
         }
-        this.limit = new PixelLimit(maxPixels);
+        this.limit = PixelLimit.atMost(maxPixels);
     }
 
     public DecodedImage decode(byte[] encoded) throws ImageDecodeException {
+        return read(encoded, limit);
+    }
+
+    /**
+     * The size {@link #decode} allocates pixels for, read by the same format decoder up to the point where it checks
+     * the pixel limit, and no further: nothing is decoded. The limit itself is not applied here.
+     */
+    public static ImageSize size(byte[] encoded) throws ImageDecodeException {
+        try {
+            read(encoded, (width, height) -> {
+                PixelLimit.requireValid(width, height);
+                throw new SizeRead(new ImageSize(width, height));
+            });
+        } catch (SizeRead read) {
+            return read.size;
+        }
+        throw new ImageDecodeException("the image header gives no size");
+    }
+
+    /** Ends a {@link #size} read at the pixel-limit check: unwinding is the one way out of a format decoder there. */
+    private static final class SizeRead extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient ImageSize size;
+
+        SizeRead(ImageSize size) {
+            super(null, null, false, false);
+            this.size = size;
+        }
+    }
+
+    private static DecodedImage read(byte[] encoded, PixelLimit limit) throws ImageDecodeException {
         if (encoded == null || encoded.length == 0) {
             throw new ImageDecodeException("empty file");
         }
@@ -55,7 +88,7 @@ public final class ImageDecoder {
             reader = ReaderProviders.newReader(format);
             reader.setInput(input, true, false);
             return DECODERS.get(format).decode(encoded, reader, limit);
-        } catch (ImageDecodeException e) {
+        } catch (ImageDecodeException | SizeRead e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO readers report bad data as IIOException, EOFException or, for some corrupt inputs, unchecked

@@ -18,19 +18,26 @@ final class JpegDecoder implements FormatDecoder {
     private static final Pattern TRUNCATION_WARNING =
             Pattern.compile("premature end|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
     private static final int SCALEBITS = 16;
-    private static final long ONE_HALF = 1L << (SCALEBITS - 1);
+    private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+    // jdcolor.c's tables; the green terms of Cb and Cr stay unshifted, their sum is shifted once (all fit an int).
     private static final int[] CR_R = new int[256];
     private static final int[] CB_B = new int[256];
-    private static final long[] CR_G = new long[256];
-    private static final long[] CB_G = new long[256];
+    private static final int[] CR_G = new int[256];
+    private static final int[] CB_G = new int[256];
+    // libjpeg's range_limit: a sample plus any colour term, clamped to 0..255 by one lookup.
+    private static final int RANGE_OFFSET = 256;
+    private static final byte[] RANGE = new byte[3 * 256];
 
     static {
         for (int i = 0; i < 256; i++) {
             long x = i - 128;
             CR_R[i] = (int) ((fix(1.40200) * x + ONE_HALF) >> SCALEBITS);
             CB_B[i] = (int) ((fix(1.77200) * x + ONE_HALF) >> SCALEBITS);
-            CR_G[i] = -fix(0.71414) * x;
-            CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+            CR_G[i] = (int) (-fix(0.71414) * x);
+            CB_G[i] = (int) (-fix(0.34414) * x + ONE_HALF);
+        }
+        for (int i = 0; i < RANGE.length; i++) {
+            RANGE[i] = (byte) Math.max(0, Math.min(255, i - RANGE_OFFSET));
         }
     }
 
@@ -78,26 +85,26 @@ final class JpegDecoder implements FormatDecoder {
 
     /** jdcolor.c ycc_rgb_convert, in place. */
     private static byte[] yccToRgb(byte[] ycc) {
-        for (int i = 0; i < ycc.length; i += 3) {
-            int y = ycc[i] & 0xFF;
+        for (int i = 0; i + 2 < ycc.length; i += 3) {
+            int y = (ycc[i] & 0xFF) + RANGE_OFFSET;
             int cb = ycc[i + 1] & 0xFF;
             int cr = ycc[i + 2] & 0xFF;
-            ycc[i] = clamp(y + CR_R[cr]);
-            ycc[i + 1] = clamp(y + (int) ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
-            ycc[i + 2] = clamp(y + CB_B[cb]);
+            ycc[i] = RANGE[y + CR_R[cr]];
+            ycc[i + 1] = RANGE[y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
+            ycc[i + 2] = RANGE[y + CB_B[cb]];
         }
         return ycc;
     }
 
     /** jdcolor.c ycck_cmyk_convert, in place. */
     private static byte[] ycckToCmyk(byte[] ycck) {
-        for (int i = 0; i < ycck.length; i += 4) {
-            int y = ycck[i] & 0xFF;
+        for (int i = 0; i + 3 < ycck.length; i += 4) {
+            int y = (ycck[i] & 0xFF) + RANGE_OFFSET;
             int cb = ycck[i + 1] & 0xFF;
             int cr = ycck[i + 2] & 0xFF;
-            ycck[i] = clamp(255 - (y + CR_R[cr]));
-            ycck[i + 1] = clamp(255 - (y + (int) ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)));
-            ycck[i + 2] = clamp(255 - (y + CB_B[cb]));
+            ycck[i] = (byte) ~RANGE[y + CR_R[cr]];
+            ycck[i + 1] = (byte) ~RANGE[y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS)];
+            ycck[i + 2] = (byte) ~RANGE[y + CB_B[cb]];
         }
         return ycck;
     }
@@ -107,9 +114,5 @@ final class JpegDecoder implements FormatDecoder {
             samples[i] = (byte) ~samples[i];
         }
         return samples;
-    }
-
-    private static byte clamp(int v) {
-        return (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
 }

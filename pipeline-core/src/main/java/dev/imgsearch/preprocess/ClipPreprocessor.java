@@ -96,13 +96,18 @@ public final class ClipPreprocessor {
                     yield PillowConvert.toRgb(mode, cropBytes(image.samples(), w, bands, crop), null);
                 }
                 // Pillow resizes RGBA and LA premultiplied ("RGBa"/"La") and converts back before the crop.
-                byte[] resized = PillowResampler.bicubic8(image.samples(), w, h, bands, true, outW, outH, crop);
+                byte[] resized = PillowResampler.bicubic8(image.samples(), w, h, bands,
+                        PillowResampler.Alpha.PREMULTIPLY, outW, outH, crop);
                 PillowConvert.unpremultiply(resized, bands);
                 yield PillowConvert.toRgb(mode, resized, null);
             }
-            default -> PillowConvert.toRgb(mode, resize
-                    ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), false, outW, outH, crop)
-                    : cropBytes(image.samples(), w, image.bands(), crop), null);
+            default -> {
+                byte[] cropped = resize
+                        ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), PillowResampler.Alpha.NONE,
+                                outW, outH, crop)
+                        : cropBytes(image.samples(), w, image.bands(), crop);
+                yield mode.equals("RGB") ? cropped : PillowConvert.toRgb(mode, cropped, null);
+            }
         };
     }
 

@@ -17,16 +17,16 @@ final class PillowConvert {
     }
 
     /**
-     * rgbA2rgba / lA2la: premultiply {@code length} samples of {@code src} from {@code offset} into {@code dst}, for
-     * pixels whose last band is alpha.
+     * rgbA2rgba / lA2la: premultiply {@code length} samples of {@code src} from {@code offset} into {@code dst} from
+     * {@code dstOffset}, for pixels whose last band is alpha.
      */
-    static void premultiply(byte[] src, int offset, byte[] dst, int length, int bands) {
+    static void premultiply(byte[] src, int offset, byte[] dst, int dstOffset, int length, int bands) {
         for (int i = 0; i < length; i += bands) {
             int alpha = src[offset + i + bands - 1] & 0xFF;
             for (int b = 0; b < bands - 1; b++) {
-                dst[i + b] = (byte) mulDiv255(src[offset + i + b] & 0xFF, alpha);
+                dst[dstOffset + i + b] = (byte) mulDiv255(src[offset + i + b] & 0xFF, alpha);
             }
-            dst[i + bands - 1] = (byte) alpha;
+            dst[dstOffset + i + bands - 1] = (byte) alpha;
         }
     }
 

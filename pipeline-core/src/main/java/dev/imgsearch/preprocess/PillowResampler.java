@@ -10,21 +10,79 @@ import java.util.Arrays;
  * <p>Bicubic is Keys' cubic with a = -0.5, its support widened by the shrink factor (antialiasing), coefficients in
  * double normalised to 22-bit fixed point, a horizontal pass into an 8-bit intermediate, then a vertical pass. All
  * double arithmetic is written in the same order as the C code so that it rounds identically.
+ *
+ * <p>The 8-bit passes give Pillow's integers in a different order of work, laid out for the JIT: every multiply-add
+ * loop runs over whole int arrays with one weight, the one loop shape Java 17 turns into vector instructions (it does
+ * not vectorise Pillow's per-pixel loop over a few taps, loops over byte arrays, or loops over an array at an offset).
+ * Integer sums do not depend on their order, so the result is Pillow's to the bit.
  */
 final class PillowResampler {
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
+    private static final int HALF = 1 << (PRECISION_BITS - 1);
     private static final double BICUBIC_SUPPORT = 2.0;
+    // Source rows the horizontal pass filters at once: the length of its multiply-add loops.
+    private static final int BLOCK_ROWS = 128;
 
     /** The output window to compute: columns [x, x + width), rows [y, y + height) of the resized image. */
     record Window(int x, int y, int width, int height) {
+    }
+
+    /** What the resize does with the last band of each source pixel. */
+    enum Alpha {
+        /** Every band is a colour (or grey) sample. */
+        NONE,
+        /** The last band is alpha: the others are premultiplied by it as the source is read (RGBA to RGBa). */
+        PREMULTIPLY
     }
 
     /**
      * The filter taps of one axis for outputs [first, first + n): output i reads inputs [min(i), min(i) + count(i))
      * with the weights from base(i).
      */
-    private record Coefficients(int first, int ksize, int[] bounds, double[] weights) {
+    record Coefficients(int first, int ksize, int[] bounds, double[] weights) {
+
+        /**
+         * Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize], for outputs
+         * [first, first + n) only, so that memory stays bounded whatever the aspect ratio.
+         */
+        static Coefficients bicubic(int inSize, int outSize, int first, int n) {
+            double scale = (double) (float) inSize / outSize;
+            double filterscale = Math.max(scale, 1.0);
+            double support = BICUBIC_SUPPORT * filterscale;
+            int ksize = (int) Math.ceil(support) * 2 + 1;
+            int[] bounds = new int[n * 2];
+            double[] weights = new double[n * ksize];
+            for (int i = 0; i < n; i++) {
+                int xx = first + i;
+                double center = 0.0 + (xx + 0.5) * scale;
+                double ww = 0.0;
+                double ss = 1.0 / filterscale;
+                int xmin = (int) (center - support + 0.5);
+                if (xmin < 0) {
+                    xmin = 0;
+                }
+                int xmax = (int) (center + support + 0.5);
+                if (xmax > inSize) {
+                    xmax = inSize;
+                }
+                xmax -= xmin;
+                int k = i * ksize;
+                for (int x = 0; x < xmax; x++) {
+                    double w = bicubicFilter((x + xmin - center + 0.5) * ss);
+                    weights[k + x] = w;
+                    ww += w;
+                }
+                for (int x = 0; x < xmax; x++) {
+                    if (ww != 0.0) {
+                        weights[k + x] /= ww;
+                    }
+                }
+                bounds[2 * i] = xmin;
+                bounds[2 * i + 1] = xmax;
+            }
+            return new Coefficients(first, ksize, bounds, weights);
+        }
 
         int min(int i) {
             return bounds[2 * (i - first)];
@@ -37,54 +95,29 @@ final class PillowResampler {
         int base(int i) {
             return (i - first) * ksize;
         }
+
+        /** One past the last input the outputs read (inputs are read in increasing order as outputs increase). */
+        int end() {
+            int last = first + bounds.length / 2 - 1;
+            return min(last) + count(last);
+        }
+
+        /** normalize_coeffs_8bpc(): the weights in fixed point. */
+        int[] fixedPoint() {
+            int[] fixed = new int[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                fixed[i] = weights[i] < 0
+                        ? (int) (-0.5 + weights[i] * (1 << PRECISION_BITS))
+                        : (int) (0.5 + weights[i] * (1 << PRECISION_BITS));
+            }
+            return fixed;
+        }
     }
 
     private PillowResampler() {
     }
 
-    /**
-     * Pillow's precompute_coeffs() for the bicubic filter over the box [0, inSize], for outputs [first, first + n)
-     * only, so that memory stays bounded whatever the aspect ratio.
-     */
-    private static Coefficients bicubicCoefficients(int inSize, int outSize, int first, int n) {
-        double scale = (double) (float) inSize / outSize;
-        double filterscale = Math.max(scale, 1.0);
-        double support = BICUBIC_SUPPORT * filterscale;
-        int ksize = (int) Math.ceil(support) * 2 + 1;
-        int[] bounds = new int[n * 2];
-        double[] weights = new double[n * ksize];
-        for (int i = 0; i < n; i++) {
-            int xx = first + i;
-            double center = 0.0 + (xx + 0.5) * scale;
-            double ww = 0.0;
-            double ss = 1.0 / filterscale;
-            int xmin = (int) (center - support + 0.5);
-            if (xmin < 0) {
-                xmin = 0;
-            }
-            int xmax = (int) (center + support + 0.5);
-            if (xmax > inSize) {
-                xmax = inSize;
-            }
-            xmax -= xmin;
-            int k = i * ksize;
-            for (int x = 0; x < xmax; x++) {
-                double w = bicubic((x + xmin - center + 0.5) * ss);
-                weights[k + x] = w;
-                ww += w;
-            }
-            for (int x = 0; x < xmax; x++) {
-                if (ww != 0.0) {
-                    weights[k + x] /= ww;
-                }
-            }
-            bounds[2 * i] = xmin;
-            bounds[2 * i + 1] = xmax;
-        }
-        return new Coefficients(first, ksize, bounds, weights);
-    }
-
-    private static double bicubic(double x) {
+    private static double bicubicFilter(double x) {
         if (x < 0.0) {
             x = -x;
         }
@@ -97,142 +130,183 @@ final class PillowResampler {
         return 0.0;
     }
 
-    /** normalize_coeffs_8bpc(). */
-    private static int[] fixedPoint(double[] weights) {
-        int[] fixed = new int[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            fixed[i] = weights[i] < 0
-                    ? (int) (-0.5 + weights[i] * (1 << PRECISION_BITS))
-                    : (int) (0.5 + weights[i] * (1 << PRECISION_BITS));
-        }
-        return fixed;
-    }
-
-    private static byte clip8(int accumulator) {
+    private static int clip8(int accumulator) {
         int v = accumulator >> PRECISION_BITS;
-        return (byte) (v < 0 ? 0 : Math.min(v, 255));
+        return v < 0 ? 0 : Math.min(v, 255);
     }
 
     /**
      * Bicubic resize of 8-bit pixel-interleaved samples ({@code bands} per pixel) to outWidth x outHeight, returning
-     * only {@code window} (pixel-interleaved, window.width * window.height * bands). With {@code premultiply}, the
-     * last band is alpha and the source rows are premultiplied (Pillow's RGBA to RGBa) as they are read.
+     * only {@code window} (pixel-interleaved, window.width * window.height * bands). With {@link Alpha#PREMULTIPLY},
+     * the last band is alpha and the source rows are premultiplied (Pillow's RGBA to RGBa) as they are read.
      */
-    static byte[] bicubic8(byte[] src, int width, int height, int bands, boolean premultiply, int outWidth,
-            int outHeight, Window window) {
-        boolean horizontal = outWidth != width;
+    static byte[] bicubic8(byte[] src, int width, int height, int bands, Alpha alpha, int outWidth, int outHeight,
+            Window window) {
         boolean vertical = outHeight != height;
-        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
+        Coefficients cy = vertical ? Coefficients.bicubic(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int tempRows = sourceRowsEnd(cy, window) - firstRow;
+        Rows source = new Rows(src, width, bands, alpha);
+        int[][] temp = outWidth != width
+                ? horizontalPass(source, firstRow, tempRows,
+                        Coefficients.bicubic(width, outWidth, window.x, window.width), window)
+                : source.widened(firstRow, tempRows, window.x * bands, window.width * bands);
+        return vertical ? verticalPass(temp, firstRow, cy, window, bands) : narrowed(temp);
+    }
+
+    /**
+     * The horizontal pass into int rows of 8-bit values. Samples are treated as columns of their own (sample b of
+     * pixel x is column x * bands + b), and source rows are transposed a block at a time so that each sample column
+     * of the block is one int array: a filter tap is then one multiply-add over a whole array.
+     */
+    private static int[][] horizontalPass(Rows source, int firstRow, int tempRows, Coefficients cx, Window window) {
+        int bands = source.bands;
+        int[] kx = cx.fixedPoint();
+        int from = cx.min(window.x) * bands;
         int rowStride = window.width * bands;
-
-        byte[] temp = new byte[tempRows * rowStride];
-        byte[] row = premultiply ? new byte[width * bands] : null;
-        Coefficients cx = horizontal ? bicubicCoefficients(width, outWidth, window.x, window.width) : null;
-        int[] kx = horizontal ? fixedPoint(cx.weights) : null;
-        for (int r = 0; r < tempRows; r++) {
-            byte[] in = src;
-            int inBase = (firstRow + r) * width * bands;
-            if (premultiply) {
-                PillowConvert.premultiply(src, inBase, row, width * bands, bands);
-                in = row;
-                inBase = 0;
-            }
-            if (horizontal) {
-                horizontalRow(in, inBase, bands, cx, kx, window, temp, r * rowStride);
-            } else {
-                System.arraycopy(in, inBase + window.x * bands, temp, r * rowStride, rowStride);
+        int[][] temp = new int[tempRows][rowStride];
+        int[][] block = new int[cx.end() * bands - from][BLOCK_ROWS];
+        int[] acc = new int[BLOCK_ROWS];
+        for (int r0 = 0; r0 < tempRows; r0 += BLOCK_ROWS) {
+            int rows = Math.min(BLOCK_ROWS, tempRows - r0);
+            source.transpose(firstRow + r0, rows, from, block);
+            for (int c = 0; c < window.width; c++) {
+                int xx = window.x + c;
+                int k = cx.base(xx);
+                int n = cx.count(xx);
+                int first = cx.min(xx) * bands - from;
+                for (int b = 0; b < bands; b++) {
+                    Arrays.fill(acc, HALF);
+                    multiplyAdd(acc, BLOCK_ROWS, block, first + b, bands, kx, k, n);
+                    int o = c * bands + b;
+                    for (int r = 0; r < rows; r++) {
+                        temp[r0 + r][o] = clip8(acc[r]);
+                    }
+                }
             }
         }
-        if (!vertical) {
-            return temp;
-        }
+        return temp;
+    }
 
-        int[] ky = fixedPoint(cy.weights);
+    /** The vertical pass over int rows of 8-bit values, into pixel-interleaved bytes. */
+    private static byte[] verticalPass(int[][] temp, int firstRow, Coefficients cy, Window window, int bands) {
+        int[] ky = cy.fixedPoint();
+        int rowStride = window.width * bands;
         byte[] out = new byte[window.height * rowStride];
         int[] acc = new int[rowStride];
         for (int r = 0; r < window.height; r++) {
             int yy = window.y + r;
             int ymin = cy.min(yy) - firstRow;
             int k = cy.base(yy);
-            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-            for (int y = 0; y < cy.count(yy); y++) {
-                int weight = ky[k + y];
-                int p = (ymin + y) * rowStride;
-                for (int i = 0; i < rowStride; i++) {
-                    acc[i] += (temp[p + i] & 0xFF) * weight;
-                }
-            }
+            Arrays.fill(acc, HALF);
+            multiplyAdd(acc, rowStride, temp, ymin, 1, ky, k, cy.count(yy));
             int o = r * rowStride;
             for (int i = 0; i < rowStride; i++) {
-                out[o + i] = clip8(acc[i]);
+                out[o + i] = (byte) clip8(acc[i]);
             }
         }
         return out;
     }
 
-    /** One row of the horizontal pass, unrolled per band count so that the accumulators stay in registers. */
-    private static void horizontalRow(byte[] in, int inBase, int bands, Coefficients cx, int[] kx, Window window,
-            byte[] temp, int outBase) {
-        int half = 1 << (PRECISION_BITS - 1);
-        int o = outBase;
-        for (int c = 0; c < window.width; c++) {
-            int xx = window.x + c;
-            int count = cx.count(xx);
-            int k = cx.base(xx);
-            int p = inBase + cx.min(xx) * bands;
-            switch (bands) {
-                case 1 -> {
-                    int s0 = half;
-                    for (int x = 0; x < count; x++) {
-                        s0 += (in[p + x] & 0xFF) * kx[k + x];
-                    }
-                    temp[o++] = clip8(s0);
-                }
-                case 2 -> {
-                    int s0 = half;
-                    int s1 = half;
-                    for (int x = 0; x < count; x++, p += 2) {
-                        int w = kx[k + x];
-                        s0 += (in[p] & 0xFF) * w;
-                        s1 += (in[p + 1] & 0xFF) * w;
-                    }
-                    temp[o++] = clip8(s0);
-                    temp[o++] = clip8(s1);
-                }
-                case 3 -> {
-                    int s0 = half;
-                    int s1 = half;
-                    int s2 = half;
-                    for (int x = 0; x < count; x++, p += 3) {
-                        int w = kx[k + x];
-                        s0 += (in[p] & 0xFF) * w;
-                        s1 += (in[p + 1] & 0xFF) * w;
-                        s2 += (in[p + 2] & 0xFF) * w;
-                    }
-                    temp[o++] = clip8(s0);
-                    temp[o++] = clip8(s1);
-                    temp[o++] = clip8(s2);
-                }
-                default -> {
-                    int s0 = half;
-                    int s1 = half;
-                    int s2 = half;
-                    int s3 = half;
-                    for (int x = 0; x < count; x++, p += 4) {
-                        int w = kx[k + x];
-                        s0 += (in[p] & 0xFF) * w;
-                        s1 += (in[p + 1] & 0xFF) * w;
-                        s2 += (in[p + 2] & 0xFF) * w;
-                        s3 += (in[p + 3] & 0xFF) * w;
-                    }
-                    temp[o++] = clip8(s0);
-                    temp[o++] = clip8(s1);
-                    temp[o++] = clip8(s2);
-                    temp[o++] = clip8(s3);
+    /**
+     * acc[i] += sources[first + j * step][i] * weights[k + j] for every tap j below count and i below length: four taps
+     * a loop (missing ones weighted 0), so that the accumulators are read and written a quarter as often.
+     */
+    private static void multiplyAdd(int[] acc, int length, int[][] sources, int first, int step, int[] weights, int k,
+            int count) {
+        for (int j = 0; j < count; j += 4) {
+            int[] s0 = sources[first + j * step];
+            int[] s1 = j + 1 < count ? sources[first + (j + 1) * step] : s0;
+            int[] s2 = j + 2 < count ? sources[first + (j + 2) * step] : s0;
+            int[] s3 = j + 3 < count ? sources[first + (j + 3) * step] : s0;
+            int w0 = weights[k + j];
+            int w1 = j + 1 < count ? weights[k + j + 1] : 0;
+            int w2 = j + 2 < count ? weights[k + j + 2] : 0;
+            int w3 = j + 3 < count ? weights[k + j + 3] : 0;
+            for (int i = 0; i < length; i++) {
+                acc[i] += s0[i] * w0 + s1[i] * w1 + s2[i] * w2 + s3[i] * w3;
+            }
+        }
+    }
+
+    private static byte[] narrowed(int[][] rows) {
+        int stride = rows.length == 0 ? 0 : rows[0].length;
+        byte[] out = new byte[rows.length * stride];
+        for (int r = 0; r < rows.length; r++) {
+            int[] row = rows[r];
+            for (int i = 0; i < stride; i++) {
+                out[r * stride + i] = (byte) row[i];
+            }
+        }
+        return out;
+    }
+
+    /** The 8-bit source rows as the resize reads them: premultiplied first if asked. */
+    private static final class Rows {
+
+        private final byte[] samples;
+        private final int rowLength;
+        private final int bands;
+        private final Alpha alpha;
+        private byte[] premultiplied;
+
+        Rows(byte[] samples, int width, int bands, Alpha alpha) {
+            this.samples = samples;
+            this.rowLength = width * bands;
+            this.bands = bands;
+            this.alpha = alpha;
+        }
+
+        /**
+         * Rows [y, y + rows) as one array of rows of rowLength bytes, starting at {@link #start}: the samples
+         * themselves, or premultiplied copies.
+         */
+        private byte[] rows(int y, int rows) {
+            if (alpha == Alpha.NONE) {
+                return samples;
+            }
+            if (premultiplied == null || premultiplied.length < rows * rowLength) {
+                premultiplied = new byte[rows * rowLength];
+            }
+            for (int r = 0; r < rows; r++) {
+                PillowConvert.premultiply(samples, (y + r) * rowLength, premultiplied, r * rowLength, rowLength,
+                        bands);
+            }
+            return premultiplied;
+        }
+
+        private int start(int y) {
+            return alpha == Alpha.NONE ? y * rowLength : 0;
+        }
+
+        /**
+         * Rows [y, y + rows) transposed from sample column {@code from} on: columns[i][r] is sample from + i of row
+         * y + r. Columns outer and rows inner, so that the few cache lines of each row being read stay in L1.
+         */
+        void transpose(int y, int rows, int from, int[][] columns) {
+            byte[] in = rows(y, rows);
+            int start = start(y) + from;
+            for (int i = 0; i < columns.length; i++) {
+                int[] column = columns[i];
+                int p = start + i;
+                for (int r = 0; r < rows; r++, p += rowLength) {
+                    column[r] = in[p] & 0xFF;
                 }
             }
+        }
+
+        /** Sample columns [from, from + length) of rows [y, y + rows), widened, when no horizontal pass is needed. */
+        int[][] widened(int y, int rows, int from, int length) {
+            byte[] in = rows(y, rows);
+            int[][] out = new int[rows][length];
+            for (int r = 0; r < rows; r++) {
+                int p = start(y) + r * rowLength + from;
+                int[] row = out[r];
+                for (int i = 0; i < length; i++) {
+                    row[i] = in[p + i] & 0xFF;
+                }
+            }
+            return out;
         }
     }
 
@@ -246,14 +320,14 @@ final class PillowResampler {
     static int[] bicubic32(int[] src, int width, int height, int outWidth, int outHeight, Window window) {
         boolean horizontal = outWidth != width;
         boolean vertical = outHeight != height;
-        Coefficients cy = vertical ? bicubicCoefficients(height, outHeight, window.y, window.height) : null;
+        Coefficients cy = vertical ? Coefficients.bicubic(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int tempRows = sourceRowsEnd(cy, window) - firstRow;
         int tw = window.width;
 
         int[] temp = new int[tempRows * tw];
         if (horizontal) {
-            Coefficients cx = bicubicCoefficients(width, outWidth, window.x, window.width);
+            Coefficients cx = Coefficients.bicubic(width, outWidth, window.x, window.width);
             for (int r = 0; r < tempRows; r++) {
                 int rowBase = (firstRow + r) * width;
                 for (int c = 0; c < tw; c++) {

@@ -3,7 +3,7 @@ package dev.imgsearch.store;
 import java.util.Objects;
 
 /**
- * What a search asks for.
+ * What a search asks for; made with {@link #builder()} or {@link #top(int)}.
  *
  * @param k              how many hits at most
  * @param filter         metadata conditions every hit must meet
@@ -31,27 +31,56 @@ public record SearchRequest(int k, MetadataFilter filter, double minScore, int e
 
     /** The {@code k} nearest, no filter, no minimum score, no extra neighbours. */
     public static SearchRequest top(int k) {
-        return new SearchRequest(k, MetadataFilter.NONE, Double.NEGATIVE_INFINITY, 0);
+        return builder().k(k).build();
     }
 
-    public SearchRequest withK(int newK) {
-        return new SearchRequest(newK, filter, minScore, extraNeighbors);
+    /** Ten hits, no filter, no minimum score, no extra neighbours, until set otherwise. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public SearchRequest withFilter(MetadataFilter newFilter) {
-        return new SearchRequest(k, newFilter, minScore, extraNeighbors);
-    }
-
-    public SearchRequest withMinScore(double newMinScore) {
-        return new SearchRequest(k, filter, newMinScore, extraNeighbors);
-    }
-
-    public SearchRequest withExtraNeighbors(int newExtraNeighbors) {
-        return new SearchRequest(k, filter, minScore, newExtraNeighbors);
+    /** A builder starting from this request. */
+    public Builder toBuilder() {
+        return builder().k(k).filter(filter).minScore(minScore).extraNeighbors(extraNeighbors);
     }
 
     /** How many approximate candidates to fetch before exact re-ranking. */
     public int candidates() {
         return k + extraNeighbors;
+    }
+
+    /** Builds a {@link SearchRequest}; every value is checked by {@link #build()}. */
+    public static final class Builder {
+        private int k = 10;
+        private MetadataFilter filter = MetadataFilter.NONE;
+        private double minScore = Double.NEGATIVE_INFINITY;
+        private int extraNeighbors;
+
+        private Builder() {
+        }
+
+        public Builder k(int value) {
+            k = value;
+            return this;
+        }
+
+        public Builder filter(MetadataFilter value) {
+            filter = value;
+            return this;
+        }
+
+        public Builder minScore(double value) {
+            minScore = value;
+            return this;
+        }
+
+        public Builder extraNeighbors(int value) {
+            extraNeighbors = value;
+            return this;
+        }
+
+        public SearchRequest build() {
+            return new SearchRequest(k, filter, minScore, extraNeighbors);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.imgsearch.store;
 
+import dev.imgsearch.model.ModelIdentity;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,6 +29,32 @@ public interface VectorStore extends AutoCloseable {
     /** The vector dimension, fixed by the first upsert; empty while the store has never held a vector. */
     OptionalInt dimension();
 
+    /**
+     * The model whose embeddings the store holds, as the build that wrote them recorded it; empty while none did (a
+     * new store, or one built before stores recorded their model).
+     */
+    Optional<ModelIdentity> model();
+
+    /**
+     * Records the model whose embeddings the store holds; a build does so before it writes. Recording the model the
+     * store already records does nothing.
+     *
+     * @throws ModelMismatchException when the store records another model (it keeps that one)
+     */
+    void recordModel(ModelIdentity model);
+
+    /**
+     * Checks that queries or rows made by {@code model} fit this store: it records that model, or none.
+     *
+     * @throws ModelMismatchException when the store records another model
+     */
+    default void requireModel(ModelIdentity model, String store) {
+        Optional<ModelIdentity> held = model();
+        if (held.isPresent() && !held.get().sameModelAs(model)) {
+            throw new ModelMismatchException(store, held.get(), model);
+        }
+    }
+
     /** Inserts or replaces (metadata included) each record by id; a repeated id in one batch keeps the last. */
     void upsert(List<VectorRecord> records);
 
@@ -53,7 +81,7 @@ public interface VectorStore extends AutoCloseable {
      */
     default List<SearchHit> searchById(String id, SearchRequest request) {
         VectorRecord self = get(id).orElseThrow(() -> new NoSuchElementException("no record with id '" + id + "'"));
-        List<SearchHit> hits = new ArrayList<>(search(self.vector(), request.withK(request.k() + 1)));
+        List<SearchHit> hits = new ArrayList<>(search(self.vector(), request.toBuilder().k(request.k() + 1).build()));
         hits.removeIf(hit -> hit.id().equals(id));
         return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : List.copyOf(hits);
     }

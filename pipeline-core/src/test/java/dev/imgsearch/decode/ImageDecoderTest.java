@@ -45,6 +45,8 @@ class ImageDecoderTest {
         "jpeg_progressive.jpg, 0.7, JPEG",
         "gif_animated.gif, 0.1, GIF",
         "bmp_24_up.bmp, 0.5, BMP",
+        "bmp_rle8.bmp, 0.6, BMP",
+        "bmp_rle4.bmp, 0.6, BMP",
         "tiff_rgb_lzw.tif, 0.5, TIFF",
         "webp_lossy.webp, 0.5, WebP",
         "webp_lossless_alpha.webp, 0.9, WebP",
@@ -73,11 +75,41 @@ class ImageDecoderTest {
         assertArrayEquals(whole.palette(), cut.palette());
     }
 
-    @Test
-    void animatedWebpIsRefusedWithItsReason() throws IOException {
-        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/golden/unsupported/webp_animated.webp")) {
-            assertEquals("unsupported WebP: animated (only still WebP images are decoded)", reason(in.readAllBytes()));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "webp_animated.webp | unsupported WebP: animated (only still WebP images are decoded)",
+        "tiff_grey16.tif | unsupported TIFF layout: grey, 16 bits (PIL mode I;16, which Pillow cannot resize)",
+        "tiff_lab.tif | unsupported TIFF layout: Lab, 3 samples of 8 bits",
+    })
+    void layoutsStillRefusedAreNamedInTheReason(String file, String expected) throws IOException {
+        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/golden/unsupported/" + file)) {
+            assertEquals(expected, reason(in.readAllBytes()));
         }
+    }
+
+    @Test
+    void jpegCompressedYcbcrTiffIsRefusedWithItsLayout() throws IOException {
+        // A JPEG-compressed YCbCr TIFF: the header of tiff_rgb_lzw.tif with its photometric and compression changed.
+        byte[] data = fixture("tiff_rgb_lzw.tif");
+        setTiffTag(data, 262, 6);
+        setTiffTag(data, 259, 7);
+        assertEquals("unsupported TIFF layout: YCbCr, JPEG-compressed", reason(data));
+        setTiffTag(data, 259, 6);
+        assertEquals("unsupported TIFF layout: YCbCr, old-style JPEG-compressed", reason(data));
+    }
+
+    /** Rewrites the SHORT value of one tag of a little-endian TIFF's first directory. */
+    private static void setTiffTag(byte[] tiff, int tag, int value) {
+        ByteBuffer b = ByteBuffer.wrap(tiff).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int ifd = b.getInt(4);
+        for (int i = 0, n = b.getShort(ifd); i < n; i++) {
+            int entry = ifd + 2 + 12 * i;
+            if (b.getShort(entry) == tag) {
+                b.putShort(entry + 8, (short) value);
+                return;
+            }
+        }
+        fail("no tag " + tag);
     }
 
     @ParameterizedTest
@@ -124,6 +156,32 @@ class ImageDecoderTest {
         String reason = assertThrows(ImageDecodeException.class,
                 () -> new ImageDecoder(100_000).decode(fixture("png_rgb.png"))).getMessage();
         assertEquals("image is 418x353 pixels, above the limit of 100000 (--max-pixels)", reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png_rgb.png", "png_grey16.png", "png_palette_trns.png", "jpeg_420.jpg", "jpeg_cmyk.jpg",
+        "gif_animated.gif", "gif_offset_frame.gif", "bmp_8bit_palette.bmp", "tiff_rgb_lzw.tif", "webp_lossy.webp"})
+    void sizeIsWhatDecodingAllocates(String name) throws Exception {
+        byte[] data = fixture(name);
+        DecodedImage decoded = decoder.decode(data);
+        assertEquals(new ImageSize(decoded.width(), decoded.height()), ImageDecoder.size(data), name);
+    }
+
+    @Test
+    void sizeOfAHugeImageIsReadFromItsHeaderWithoutDecodingOrApplyingTheLimit() throws Exception {
+        assertEquals(new ImageSize(30000, 30000), ImageDecoder.size(png(30000, 30000)));
+        byte[] gif = fixture("gif_grey.gif");
+        gif[6] = gif[7] = gif[8] = gif[9] = (byte) 0xFF;
+        assertEquals(65535L * 65535, ImageDecoder.size(gif).pixels(), "a GIF's canvas, not its first frame");
+    }
+
+    @Test
+    void sizeOfWhatIsNoImageIsTheDecodersReason() {
+        assertEquals("not an image (unrecognised format)", assertThrows(ImageDecodeException.class,
+                () -> ImageDecoder.size("plain text".getBytes(StandardCharsets.UTF_8))).getMessage());
+        byte[] png = new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0};
+        assertTrue(assertThrows(ImageDecodeException.class, () -> ImageDecoder.size(png)).getMessage()
+                .startsWith("truncated or corrupt PNG: "));
     }
 
     @Test

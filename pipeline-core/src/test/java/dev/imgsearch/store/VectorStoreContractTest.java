@@ -1,5 +1,6 @@
 package dev.imgsearch.store;
 
+import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.EmbeddingRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 
@@ -20,21 +22,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The behaviour every {@link VectorStore} promises; each implementation runs it through a subclass. */
+/**
+ * The behaviour every {@link VectorStore} promises; each kind of store runs it through a subclass that names where
+ * new stores go. Every store is opened through its {@link StoreUri}, as the commands open them.
+ */
 public abstract class VectorStoreContractTest {
 
     /** The image fields plus a double, so every field type is exercised. */
     protected static final MetadataSchema SCHEMA = MetadataSchema.IMAGES.with("rating", MetadataSchema.FieldType.DOUBLE);
     protected static final int DIM = 8;
 
+    /** Where the store of the current test is. */
+    protected StoreUri uri;
+    /** The current test's store, created empty with {@link #SCHEMA}. */
     protected VectorStore store;
 
-    /** A new, empty store with this schema. */
-    protected abstract VectorStore newStore(MetadataSchema schema);
+    /** The URI of a store that does not exist yet; a new one on every call. */
+    protected abstract StoreUri newLocation();
 
     @BeforeEach
     void openStore() {
-        store = newStore(SCHEMA);
+        uri = newLocation();
+        store = uri.open(OpenMode.CREATE_OR_WRITE, SCHEMA);
     }
 
     @AfterEach
@@ -118,7 +127,7 @@ public abstract class VectorStoreContractTest {
         store.upsert(records);
         float[] query = gaussian(new Random(99));
 
-        List<SearchHit> hits = store.search(query, SearchRequest.top(5).withExtraNeighbors(20));
+        List<SearchHit> hits = store.search(query, SearchRequest.builder().k(5).extraNeighbors(20).build());
 
         List<SearchHit> expected = bruteForce(records, query, 5);
         assertEquals(ids(expected), ids(hits));
@@ -134,7 +143,7 @@ public abstract class VectorStoreContractTest {
         store.upsert(records);
         float[] query = gaussian(new Random(7));
 
-        List<SearchHit> hits = store.search(query, SearchRequest.top(3).withExtraNeighbors(40));
+        List<SearchHit> hits = store.search(query, SearchRequest.builder().k(3).extraNeighbors(40).build());
 
         assertEquals(3, hits.size());
         assertEquals(ids(bruteForce(records, query, 3)), ids(hits));
@@ -160,7 +169,7 @@ public abstract class VectorStoreContractTest {
         records.add(new VectorRecord("twin", nearTwin, Map.of()));
         store.upsert(records);
 
-        List<SearchHit> hits = store.searchById("r7", SearchRequest.top(4).withExtraNeighbors(10));
+        List<SearchHit> hits = store.searchById("r7", SearchRequest.builder().k(4).extraNeighbors(10).build());
 
         assertEquals(4, hits.size());
         assertEquals("twin", hits.get(0).id());
@@ -188,20 +197,20 @@ public abstract class VectorStoreContractTest {
             records.add(new VectorRecord("r" + i, unit(i % DIM), metadata));
         }
         store.upsert(records);
-        SearchRequest top30 = SearchRequest.top(30).withExtraNeighbors(30);
+        SearchRequest top30 = SearchRequest.builder().k(30).extraNeighbors(30).build();
 
         assertEquals(List.of("r0", "r3", "r6", "r9", "r12", "r15", "r18", "r21", "r24", "r27"),
-                sortedIds(store.search(unit(0), top30.withFilter(MetadataFilter.eq("model", "clip-a")))));
-        assertEquals(List.of("r5"), sortedIds(store.search(unit(0), top30.withFilter(MetadataFilter.eq("width", 500)))));
+                sortedIds(store.search(unit(0), filtered(top30, MetadataFilter.eq("model", "clip-a")))));
+        assertEquals(List.of("r5"), sortedIds(store.search(unit(0), filtered(top30, MetadataFilter.eq("width", 500)))));
         assertEquals(List.of("r2", "r4"), sortedIds(store.search(unit(0),
-                top30.withFilter(MetadataFilter.NONE.andIn("uri", List.of("file:/2.png", "file:/4.png", "file:/x"))))));
+                filtered(top30, MetadataFilter.NONE.andIn("uri", List.of("file:/2.png", "file:/4.png", "file:/x"))))));
         assertEquals(List.of("r10", "r11", "r12"), sortedIds(store.search(unit(0),
-                top30.withFilter(MetadataFilter.NONE.andRange("width", 1000, 1200)))));
+                filtered(top30, MetadataFilter.NONE.andRange("width", 1000, 1200)))));
         assertEquals(List.of("r27", "r28", "r29"), sortedIds(store.search(unit(0),
-                top30.withFilter(MetadataFilter.NONE.andRange("rating", 2.65, null)))));
+                filtered(top30, MetadataFilter.NONE.andRange("rating", 2.65, null)))));
         assertEquals(List.of("r12", "r15", "r18"), sortedIds(store.search(unit(0),
-                top30.withFilter(MetadataFilter.eq("model", "clip-a").andRange("width", 1100, 1800)))));
-        assertEquals(List.of(), store.search(unit(0), top30.withFilter(MetadataFilter.eq("model", "nope"))));
+                filtered(top30, MetadataFilter.eq("model", "clip-a").andRange("width", 1100, 1800)))));
+        assertEquals(List.of(), store.search(unit(0), filtered(top30, MetadataFilter.eq("model", "nope"))));
     }
 
     @Test
@@ -210,7 +219,7 @@ public abstract class VectorStoreContractTest {
         records.add(new VectorRecord("far", unit(1), Map.of("model", "rare")));
         store.upsert(records);
 
-        List<SearchHit> hits = store.search(unit(0), SearchRequest.top(1).withFilter(MetadataFilter.eq("model", "rare")));
+        List<SearchHit> hits = store.search(unit(0), request(1, MetadataFilter.eq("model", "rare")));
 
         assertEquals(List.of("far"), ids(hits));
     }
@@ -220,7 +229,7 @@ public abstract class VectorStoreContractTest {
         store.upsert(randomRecords(3, 9));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> store.search(unit(0), SearchRequest.top(2).withFilter(MetadataFilter.eq("colour", "red"))));
+                () -> store.search(unit(0), request(2, MetadataFilter.eq("colour", "red"))));
 
         assertTrue(e.getMessage().contains("'colour'"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
@@ -231,11 +240,11 @@ public abstract class VectorStoreContractTest {
         store.upsert(randomRecords(3, 10));
 
         assertThrows(IllegalArgumentException.class,
-                () -> store.search(unit(0), SearchRequest.top(2).withFilter(MetadataFilter.eq("caption", "a cat"))));
+                () -> store.search(unit(0), request(2, MetadataFilter.eq("caption", "a cat"))));
         assertThrows(IllegalArgumentException.class,
-                () -> store.search(unit(0), SearchRequest.top(2).withFilter(MetadataFilter.eq("width", "wide"))));
+                () -> store.search(unit(0), request(2, MetadataFilter.eq("width", "wide"))));
         assertThrows(IllegalArgumentException.class,
-                () -> store.search(unit(0), SearchRequest.top(2).withFilter(MetadataFilter.NONE.andRange("model", 1, 2))));
+                () -> store.search(unit(0), request(2, MetadataFilter.NONE.andRange("model", 1, 2))));
     }
 
     @Test
@@ -258,7 +267,7 @@ public abstract class VectorStoreContractTest {
                 new VectorRecord("orthogonal", unit(1), Map.of()),
                 new VectorRecord("opposite", scaled(unit(0), -1), Map.of())));
 
-        List<SearchHit> hits = store.search(unit(0), SearchRequest.top(4).withMinScore(0.9));
+        List<SearchHit> hits = store.search(unit(0), SearchRequest.builder().k(4).minScore(0.9).build());
 
         assertEquals(List.of("same", "close"), ids(hits));
         assertEquals(1.0, hits.get(0).score(), 1e-6);
@@ -298,6 +307,72 @@ public abstract class VectorStoreContractTest {
         assertThrows(IllegalStateException.class, () -> store.count());
         assertThrows(IllegalStateException.class, () -> store.upsert(randomRecords(1, 12)));
         assertThrows(IllegalStateException.class, () -> store.search(unit(0), SearchRequest.top(1)));
+    }
+
+    @Test
+    void aCreatedStoreExistsAndReopensWithItsSchemaAndRecords() {
+        store.upsert(randomRecords(6, 13));
+        store.close();
+
+        assertTrue(uri.exists());
+        try (VectorStore reopened = uri.open(OpenMode.WRITE_EXISTING)) {
+            assertEquals(SCHEMA, reopened.schema(), "an existing store keeps the schema it was created with");
+            assertEquals(6, reopened.count());
+            reopened.upsert(randomRecords(8, 13));
+            assertEquals(8, reopened.count());
+        }
+    }
+
+    @Test
+    void aReadOnlyStoreSearchesAndRefusesEveryWrite() {
+        List<VectorRecord> records = randomRecords(20, 14);
+        store.upsert(records);
+
+        try (VectorStore reader = uri.open(OpenMode.READ_ONLY)) {
+            assertEquals(20, reader.count());
+            assertEquals(OptionalInt.of(DIM), reader.dimension());
+            float[] query = gaussian(new Random(15));
+            assertEquals(ids(bruteForce(records, query, 3)),
+                    ids(reader.search(query, SearchRequest.builder().k(3).extraNeighbors(17).build())));
+            assertThrows(IllegalStateException.class, () -> reader.upsert(randomRecords(1, 16)));
+            assertThrows(IllegalStateException.class, () -> reader.delete(List.of("r1")));
+            assertThrows(IllegalStateException.class, reader::compact);
+        }
+        assertEquals(20, store.count());
+    }
+
+    @Test
+    void onlyCreatingOpensCreateAMissingStore() {
+        StoreUri missing = newLocation();
+
+        for (OpenMode mode : List.of(OpenMode.READ_ONLY, OpenMode.WRITE_EXISTING)) {
+            StoreException e = assertThrows(StoreException.class, () -> missing.open(mode), mode.name());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+
+        assertFalse(missing.exists(), "a failed open must leave no store behind");
+    }
+
+    @Test
+    void theFirstRecordedModelIsKeptAndAnotherIsRefused() {
+        ModelIdentity clip = new ModelIdentity("clip", "a".repeat(64));
+        ModelIdentity renamed = new ModelIdentity("clip-copy", "a".repeat(64));
+        ModelIdentity other = new ModelIdentity("clip", "b".repeat(64));
+        assertEquals(Optional.empty(), store.model(), "a new store records no model");
+
+        store.recordModel(clip);
+        store.recordModel(renamed);
+        ModelMismatchException e = assertThrows(ModelMismatchException.class, () -> store.recordModel(other));
+
+        assertEquals(Optional.of(clip), store.model());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains(clip.toString()) && e.getMessage().contains(other.toString()), e.getMessage());
+        store.requireModel(renamed, "the store");
+        assertThrows(ModelMismatchException.class, () -> store.requireModel(other, "the store"));
+        try (VectorStore reader = uri.open(OpenMode.READ_ONLY)) {
+            assertEquals(Optional.of(clip), reader.model(), "the model is kept with the store");
+            assertThrows(IllegalStateException.class, () -> reader.recordModel(clip));
+        }
     }
 
     // ---- helpers shared with the store-specific tests ----
@@ -345,6 +420,14 @@ public abstract class VectorStoreContractTest {
 
     protected static List<String> ids(List<SearchHit> hits) {
         return hits.stream().map(SearchHit::id).toList();
+    }
+
+    private static SearchRequest request(int k, MetadataFilter filter) {
+        return SearchRequest.builder().k(k).filter(filter).build();
+    }
+
+    private static SearchRequest filtered(SearchRequest request, MetadataFilter filter) {
+        return request.toBuilder().filter(filter).build();
     }
 
     private static List<String> sortedIds(List<SearchHit> hits) {

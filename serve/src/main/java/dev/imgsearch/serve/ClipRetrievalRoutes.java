@@ -37,15 +37,17 @@ final class ClipRetrievalRoutes {
     private final ObjectMapper mapper;
     private final ImageUrlFetcher imageUrls;
     private final RequestUrls urls;
+    private final WorkPool work;
 
     ClipRetrievalRoutes(ModelState model, Searcher searcher, ServerConfig config, ObjectMapper mapper,
-                        ImageUrlFetcher imageUrls, RequestUrls urls) {
+                        ImageUrlFetcher imageUrls, RequestUrls urls, WorkPool work) {
         this.model = model;
         this.searcher = searcher;
         this.config = config;
         this.mapper = mapper;
         this.imageUrls = imageUrls;
         this.urls = urls;
+        this.work = work;
     }
 
     /** {@code GET /indices-list}: the one index this server serves. */
@@ -155,11 +157,12 @@ final class ClipRetrievalRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("image must be the image file in base64: " + e.getMessage());
             }
-            return model.embedder().image(bytes);
+            return work.decoding(bytes, () -> model.embedder().image(bytes));
         }
         String imageUrl = ParamParser.jsonText(body, "image_url");
         if (imageUrl != null) {
-            return model.embedder().image(imageUrls.fetch(imageUrl));
+            byte[] fetched = imageUrls.fetch(imageUrl);
+            return work.decoding(fetched, () -> model.embedder().image(fetched));
         }
         if (body.hasNonNull("embedding_input")) {
             return ParamParser.embedding(body.get("embedding_input"), "embedding_input", model.queryDimension());

@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.serve.jetty.BodyReaders;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HandlerType;
@@ -9,7 +10,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** What runs before every handler: request ids, security headers, the body size cap, the rate limit and the API key. */
+/**
+ * What runs before every handler: request ids, security headers, the caps on request bodies, the rate limit and the
+ * API key. Nothing here reads a body: a refused request is answered at once, and Jetty closes its connection if the
+ * client is still sending.
+ */
 final class Guards {
 
     static final String REQUEST_ID = "X-Request-Id";
@@ -45,6 +50,10 @@ final class Guards {
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header(Header.X_FRAME_OPTIONS, "DENY");
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        if (BodyReaders.isRefused(ctx.req())) {
+            metrics.refused("body_readers");
+            throw ApiException.busy("the server is receiving as many request bodies as it allows at once; retry shortly");
+        }
         if (ctx.req().getContentLengthLong() > maxBodyBytes) {
             throw HttpBodies.tooLarge(ctx, "the request body", maxBodyBytes);
         }
@@ -59,24 +68,20 @@ final class Guards {
             long retryAfter = limiter.acquire(clients.of(ctx));
             if (retryAfter > 0) {
                 metrics.rateLimited();
-                ctx.header(Header.RETRY_AFTER, Long.toString(retryAfter));
-                HttpBodies.drain(ctx);
                 throw new ApiException(429, "rate limit exceeded: at most " + rate + " requests per second per client;"
-                        + " retry after " + retryAfter + " s");
+                        + " retry after " + retryAfter + " s", retryAfter);
             }
         }
         if (keyDigest != null) {
             String authorization = ctx.header(Header.AUTHORIZATION);
             if (authorization == null || authorization.isBlank()) {
                 ctx.header(Header.WWW_AUTHENTICATE, "Bearer");
-                HttpBodies.drain(ctx);
                 throw new ApiException(401, "missing API key: send the header 'Authorization: Bearer <key>'");
             }
             String prefix = "Bearer ";
             boolean bearer = authorization.regionMatches(true, 0, prefix, 0, prefix.length());
             if (!bearer || !MessageDigest.isEqual(keyDigest, sha256(authorization.substring(prefix.length()).strip()))) {
                 ctx.header(Header.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-                HttpBodies.drain(ctx);
                 throw new ApiException(401, "invalid API key");
             }
         }

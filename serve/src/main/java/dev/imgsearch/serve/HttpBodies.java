@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 
 /** Reads request bodies under a size limit, so no client can make the server buffer more than it allows. */
 final class HttpBodies {
@@ -32,8 +34,27 @@ final class HttpBodies {
             }
             return bytes;
         } catch (IOException e) {
-            throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+            ApiException refused = refusal(e);
+            throw refused != null ? refused : ApiException.badRequest("could not read the request body: " + e.getMessage());
         }
+    }
+
+    /**
+     * Jetty's refusal of a body while it was being read (slower than the minimum rate, silent past the idle timeout,
+     * malformed chunks), found anywhere among {@code e}'s causes, as the error the client gets; null if there is none.
+     */
+    static ApiException refusal(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BadMessageException bad) {
+                return new ApiException(bad.getCode(), bad.getCode() == 408
+                        ? "the request body arrived too slowly: " + bad.getReason()
+                        : "malformed request body: " + bad.getReason());
+            }
+            if (cause instanceof TimeoutException) {
+                return new ApiException(408, "the request body stopped arriving: nothing came within the idle timeout");
+            }
+        }
+        return null;
     }
 
     /** A 413 for a body over {@code limit}, after discarding what is left of it. */
@@ -78,8 +99,8 @@ final class HttpBodies {
             for (int n = in.read(sink); n > 0 && skipped < DRAIN_LIMIT; n = in.read(sink)) {
                 skipped += n;
             }
-        } catch (IOException | IllegalStateException e) {
-            // The body is unreadable or already consumed: Jetty then closes the connection after the response.
+        } catch (IOException | IllegalStateException | BadMessageException e) {
+            // The body is unreadable, too slow or already consumed: Jetty then closes the connection after the response.
         }
     }
 }

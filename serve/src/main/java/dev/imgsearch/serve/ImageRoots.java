@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The local folders whose images may be served. A {@code file:} URI is served only when it names, without any
@@ -73,6 +75,29 @@ final class ImageRoots {
             throw ApiException.notFound("the image source of this record is not a regular file");
         }
         return real;
+    }
+
+    /**
+     * The path of the file a {@code file:} URI (or an absolute path) names, relative to the root it lies under, with
+     * {@code /} separators; empty when it lies under none. Decided from the text alone, without the file system.
+     */
+    Optional<String> relative(String uri) {
+        Path lexical;
+        try {
+            lexical = uri.startsWith("/") ? Path.of(uri).normalize() : lexicalPath(uri);
+        } catch (ApiException | InvalidPathException e) {
+            return Optional.empty();
+        }
+        for (Root root : roots) {
+            for (Path base : List.of(root.given(), root.real())) {
+                if (lexical.startsWith(base) && !lexical.equals(base)) {
+                    List<String> names = new ArrayList<>();
+                    base.relativize(lexical).forEach(name -> names.add(name.toString()));
+                    return Optional.of(String.join("/", names));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Path lexicalPath(String uri) {

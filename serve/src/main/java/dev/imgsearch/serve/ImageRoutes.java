@@ -20,12 +20,14 @@ final class ImageRoutes {
     private final Searcher searcher;
     private final ImageSource source;
     private final Thumbnails thumbnails;
+    private final WorkPool work;
     private final String cacheControl;
 
-    ImageRoutes(Searcher searcher, ImageSource source, Thumbnails thumbnails, boolean privateResponses) {
+    ImageRoutes(Searcher searcher, ImageSource source, Thumbnails thumbnails, WorkPool work, boolean privateResponses) {
         this.searcher = searcher;
         this.source = source;
         this.thumbnails = thumbnails;
+        this.work = work;
         this.cacheControl = (privateResponses ? "private" : "public") + ", max-age=" + CACHE_SECONDS;
     }
 
@@ -94,7 +96,7 @@ final class ImageRoutes {
             ctx.contentType(format.mediaType()).result(original);
             return;
         }
-        Thumbnails.Thumbnail thumbnail = thumbnails.scale(original, size);
+        Thumbnails.Thumbnail thumbnail = work.decoding(original, () -> thumbnails.scale(original, size));
         if (etag != null) {
             thumbnails.remember(etag, thumbnail);
         }

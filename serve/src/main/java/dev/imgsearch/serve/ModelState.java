@@ -16,13 +16,15 @@ final class ModelState implements AutoCloseable {
     private final CompletableFuture<ClipModel> loading;
     private final Searcher searcher;
     private final ServerMetrics metrics;
+    private final WorkPool work;
     private volatile QueryEmbedder embedder;
     private boolean closed;
 
-    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics) {
+    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics, WorkPool work) {
         this.loading = loading;
         this.searcher = searcher;
         this.metrics = metrics;
+        this.work = work;
     }
 
     /** The embedder, or a 503 saying why there is none yet. */
@@ -69,7 +71,7 @@ final class ModelState implements AutoCloseable {
                 return "the server is shutting down";
             }
             if (embedder == null) {
-                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics);
+                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics, work);
             }
         }
         return null;

@@ -14,11 +14,13 @@ final class OpsRoutes {
 
     private final ModelState model;
     private final Searcher searcher;
+    private final Readiness readiness;
     private final ServerMetrics metrics;
 
-    OpsRoutes(ModelState model, Searcher searcher, ServerMetrics metrics) {
+    OpsRoutes(ModelState model, Searcher searcher, Readiness readiness, ServerMetrics metrics) {
         this.model = model;
         this.searcher = searcher;
+        this.readiness = readiness;
         this.metrics = metrics;
     }
 
@@ -39,26 +41,18 @@ final class OpsRoutes {
         ctx.json(body);
     }
 
-    /** 200 once the model is loaded and fits the store and the store answers a count; 503 with the reason otherwise. */
+    /** 200 once the model is loaded and fits the store and the store answers a search; 503 with the reason otherwise. */
     void ready(Context ctx) {
-        String problem = model.problem();
-        long images = -1;
-        if (problem == null) {
-            try {
-                images = searcher.count();
-            } catch (ApiException e) {
-                problem = e.getMessage();
-            }
-        }
-        metrics.ready(problem == null);
-        if (problem != null) {
-            ctx.status(503).json(Map.of("status", "not ready", "error", problem));
+        Readiness.Status status = readiness.check();
+        metrics.ready(status.ready());
+        if (!status.ready()) {
+            ctx.status(503).json(Map.of("status", "not ready", "error", status.problem()));
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ready");
         body.put("model", model.modelName());
-        body.put("images", images);
+        body.put("images", status.images());
         ctx.json(body);
     }
 

@@ -7,18 +7,21 @@ import dev.imgsearch.model.ModelDescriptor;
 
 /**
  * Embeds queries exactly as the embed job embeds images (same decoder, same preprocessing, same model), so query and
- * index vectors are comparable. Texts go through a cache and a micro-batcher ({@link TextEmbeddings}).
+ * index vectors are comparable. Texts go through a cache and a micro-batcher ({@link TextEmbeddings}), whose
+ * passes take their worker from the server's {@link WorkPool} while each query waits in its queue.
  */
 final class QueryEmbedder implements AutoCloseable {
 
     private final ClipEmbedder embedder;
     private final TextEmbeddings texts;
     private final ServerMetrics metrics;
+    private final WorkPool work;
 
-    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics) {
+    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics, WorkPool work) {
         this.embedder = embedder;
-        this.texts = new TextEmbeddings(embedder::embedTexts, metrics);
+        this.texts = new TextEmbeddings(batch -> work.worker(() -> embedder.embedTexts(batch)), metrics);
         this.metrics = metrics;
+        this.work = work;
     }
 
     ModelDescriptor descriptor() {
@@ -28,7 +31,7 @@ final class QueryEmbedder implements AutoCloseable {
     /** The embedding of a query text; shared with other callers, so it must not be modified. */
     float[] text(String text) {
         long start = System.nanoTime();
-        float[] vector = texts.of(text);
+        float[] vector = work.waiting(() -> texts.of(text));
         metrics.embedded("text", start);
         return vector;
     }
@@ -43,6 +46,9 @@ final class QueryEmbedder implements AutoCloseable {
         try {
             vector = embedder.embedImage(bytes);
         } catch (ImageDecodeException e) {
+            if (e.getCause() instanceof OutOfMemoryError) {
+                throw WorkPool.outOfMemory();
+            }
             throw new ApiException(422, "the uploaded image cannot be decoded: " + e.getMessage());
         }
         metrics.embedded("image", start);

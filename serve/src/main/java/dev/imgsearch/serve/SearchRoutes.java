@@ -30,13 +30,16 @@ final class SearchRoutes {
     private final ParamParser parser;
     private final ServerConfig config;
     private final ObjectMapper mapper;
+    private final WorkPool work;
 
-    SearchRoutes(ModelState model, Searcher searcher, MetadataSchema schema, ServerConfig config, ObjectMapper mapper) {
+    SearchRoutes(ModelState model, Searcher searcher, MetadataSchema schema, ServerConfig config, ObjectMapper mapper,
+                 WorkPool work) {
         this.model = model;
         this.searcher = searcher;
         this.parser = new ParamParser(config.maxK(), schema);
         this.config = config;
         this.mapper = mapper;
+        this.work = work;
     }
 
     /** {@code GET /api/search?text=...}: shareable text search. */
@@ -64,8 +67,6 @@ final class SearchRoutes {
         ctx.json(SearchResponse.of(searcher.search(query, params), params, start));
     }
 
-
-
     /** {@code POST /api/search/image}: a multipart field {@code image}, or the image as the raw body. */
     void image(Context ctx) {
         long start = System.nanoTime();
@@ -89,7 +90,8 @@ final class SearchRoutes {
         if (image.length == 0) {
             throw ApiException.badRequest("no image: send it as the multipart field 'image' or as the raw request body");
         }
-        ctx.json(SearchResponse.of(searcher.search(model.embedder().image(image), params), params, start));
+        float[] vector = work.decoding(image, () -> model.embedder().image(image));
+        ctx.json(SearchResponse.of(searcher.search(vector, params), params, start));
     }
 
     /** {@code GET /api/images/{id}/similar}: more like an indexed image, that image itself left out. */
@@ -131,6 +133,10 @@ final class SearchRoutes {
             file = ctx.uploadedFile("image");
         } catch (Exception e) {
             // Jetty's multipart parser throws IOException (through Kotlin, unchecked) and IllegalStateException.
+            ApiException refused = HttpBodies.refusal(e);
+            if (refused != null) {
+                throw refused;
+            }
             String message = String.valueOf(e.getMessage());
             if (message.contains("exceed")) {
                 throw HttpBodies.tooLarge(ctx, "the uploaded image", limit);

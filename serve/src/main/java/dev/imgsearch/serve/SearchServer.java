@@ -6,20 +6,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.serve.jetty.JettyLimits;
 import dev.imgsearch.store.VectorStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,17 +54,26 @@ public final class SearchServer implements AutoCloseable {
      */
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
         this.config = config;
-        Searcher searcher = new Searcher(store, metrics);
-        modelState = new ModelState(model, searcher, metrics);
-        ImageSource source = new ImageSource(ImageRoots.of(config.imageRoots()), MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
-        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper);
-        ImageRoutes images = new ImageRoutes(searcher, source, new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES),
-                config.apiKey() != null);
-        OpsRoutes ops = new OpsRoutes(modelState, searcher, metrics);
+        ImageRoots roots = ImageRoots.of(config.imageRoots());
+        Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
+        ImageSource source = new ImageSource(roots, MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
+        WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS,
+                Duration.ofSeconds(WorkLimits.MAX_WAIT_SECONDS), metrics);
+        modelState = new ModelState(model, searcher, metrics, work);
+        if (!work.fitsLargestImage()) {
+            LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
+                    + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20,
+                    ImageDecoder.DEFAULT_MAX_PIXELS);
+        }
+        SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
+        ImageRoutes images = new ImageRoutes(searcher, source,
+                new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES), work, config.apiKey() != null);
+        OpsRoutes ops = new OpsRoutes(modelState, searcher,
+                new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         imageUrls = new ImageUrlFetcher(config.imageUrls(), config.maxUploadBytes());
         ClipRetrievalRoutes clipRetrieval = new ClipRetrievalRoutes(modelState, searcher, config, mapper, imageUrls,
-                new RequestUrls(clients));
+                new RequestUrls(clients), work);
         Guards guards = new Guards(config,
                 config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);
         AccessLog accessLog = new AccessLog(mapper, clients);
@@ -91,7 +104,17 @@ public final class SearchServer implements AutoCloseable {
         app.get("/indices-list", clipRetrieval::indicesList);
         app.post("/metadata", clipRetrieval::metadata);
 
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header(Header.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.getMessage());
+        });
+        // Jetty's own refusal while a handler reads the body: slower than the minimum rate, or malformed chunks.
+        app.exception(BadMessageException.class, (e, ctx) -> {
+            ApiException refused = HttpBodies.refusal(e);
+            error(ctx, refused.status(), refused.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
             case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
@@ -110,8 +133,7 @@ public final class SearchServer implements AutoCloseable {
         javalin.jsonMapper(new JavalinJackson(mapper, false));
         javalin.http.maxRequestSize = config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES;
         javalin.http.prefer405over404 = true;
-        javalin.jetty.defaultHost = config.host();
-        javalin.jetty.defaultPort = config.port();
+        JettyLimits.install(javalin, config.host(), config.port(), config.connections());
         javalin.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + HttpBodies.MAX_JSON_BYTES, SizeUnit.BYTES);
         javalin.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);

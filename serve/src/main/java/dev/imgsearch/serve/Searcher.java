@@ -2,6 +2,7 @@ package dev.imgsearch.serve;
 
 import dev.imgsearch.common.OneLine;
 import dev.imgsearch.store.SearchHit;
+import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreException;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -13,21 +14,31 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Pages of hits from the store, timed; store outages become 503s, never a stack trace. */
+/**
+ * Pages of hits from the store, timed, with source URIs as clients may see them ({@link ResultUris}); store outages
+ * become 503s, never a stack trace.
+ */
 final class Searcher {
 
     /** One page of hits and whether another page follows. */
     record Page(List<SearchHit> hits, boolean hasMore) {
     }
 
+    /** What a client is told when the store fails: its own messages name hosts, internal paths and exception types. */
+    static final String UNAVAILABLE = "the vector store is unavailable; try again shortly";
+
     private static final Logger LOG = LoggerFactory.getLogger(Searcher.class);
 
     private final VectorStore store;
     private final ServerMetrics metrics;
+    private final ResultUris uris;
+    /** When a store call last failed ({@link System#nanoTime}), or null if none has. */
+    private volatile Long lastFailureNanos;
 
-    Searcher(VectorStore store, ServerMetrics metrics) {
+    Searcher(VectorStore store, ServerMetrics metrics, ResultUris uris) {
         this.store = store;
         this.metrics = metrics;
+        this.uris = uris;
     }
 
     Page search(float[] vector, SearchParams params) {
@@ -51,6 +62,28 @@ final class Searcher {
         return call("count", store::count);
     }
 
+    /**
+     * Checks the store the way searches use it, a nearest-neighbour search, and counts its records: what readiness
+     * needs. A store that has never held a vector has nothing to search and only counts.
+     */
+    long probe() {
+        return call("probe", () -> {
+            OptionalInt dimension = store.dimension();
+            if (dimension.isPresent()) {
+                float[] unit = new float[dimension.getAsInt()];
+                unit[0] = 1;
+                store.search(unit, SearchRequest.top(1));
+            }
+            return store.count();
+        });
+    }
+
+    /** Whether a store call failed within the last {@code nanos}. */
+    boolean failedWithin(long nanos) {
+        Long failed = lastFailureNanos;
+        return failed != null && System.nanoTime() - failed < nanos;
+    }
+
     /** The store's vector dimension; empty while it has never held a vector. */
     OptionalInt dimension() {
         return call("dimension", store::dimension);
@@ -60,15 +93,16 @@ final class Searcher {
         try {
             return metrics.store(operation, call);
         } catch (StoreException e) {
-            // Store messages name hosts, internal paths and exception types: the log gets them, the client does not.
+            lastFailureNanos = System.nanoTime();
             LOG.warn("vector store {} failed: {}", operation, OneLine.of(e));
-            throw new ApiException(503, "the vector store is unavailable; try again shortly");
+            throw new ApiException(503, UNAVAILABLE);
         }
     }
 
-    private static Page page(List<SearchHit> hits, SearchParams params) {
+    private Page page(List<SearchHit> hits, SearchParams params) {
         int from = Math.min(params.offset(), hits.size());
         int to = Math.min(params.offset() + params.k(), hits.size());
-        return new Page(List.copyOf(hits.subList(from, to)), hits.size() > params.offset() + params.k());
+        return new Page(hits.subList(from, to).stream().map(uris::shown).toList(),
+                hits.size() > params.offset() + params.k());
     }
 }

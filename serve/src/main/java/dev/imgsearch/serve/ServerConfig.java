@@ -1,14 +1,18 @@
 package dev.imgsearch.serve;
 
+import dev.imgsearch.serve.jetty.ConnectionLimits;
 import dev.imgsearch.store.SearchRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * How the search service runs.
+ * How the search service runs. Made with {@link #builder()}; every setting is checked when the config is built, so a
+ * bad one fails before a server starts.
  *
  * @param host           address to listen on
  * @param port           port to listen on; 0 picks a free one
@@ -22,12 +26,17 @@ import java.util.regex.Pattern;
  *                       defaults and any core-site.xml on the class path
  * @param trustedProxies addresses of reverse proxies (a load balancer such as SkyServe's) whose
  *                       {@code X-Forwarded-For} names the client; from any other address the header is ignored
+ * @param localPaths     how results show the source of local image files: by default relative to their image root
+ * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
+ * @param work           how much decode and embed work runs and waits at once, and the memory its images may take
+ * @param readinessCacheTtl how long {@code /ready} reuses its check of the store; 0 checks on every probe
  * @param indexName      the name clip-retrieval's clients know the store by ({@code indice_name})
  * @param imageUrls      whether queries may name an image by URL for the server to fetch
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
         double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
+        LocalPaths localPaths, ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl,
         String indexName, ImageUrlPolicy imageUrls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -43,6 +52,13 @@ public record ServerConfig(
         corsOrigins = List.copyOf(corsOrigins);
         hadoopConf = Map.copyOf(hadoopConf);
         trustedProxies = Set.copyOf(trustedProxies);
+        Objects.requireNonNull(localPaths, "localPaths");
+        Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(work, "work");
+        if (readinessCacheTtl == null || readinessCacheTtl.isNegative() || readinessCacheTtl.toMinutes() >= 1) {
+            throw new IllegalArgumentException("the readiness cache TTL must be between 0 and 1 minute, got "
+                    + readinessCacheTtl);
+        }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -65,59 +81,181 @@ public record ServerConfig(
             throw new IllegalArgumentException("index name must be 1 to 64 letters, digits, '.', '_' or '-', got '"
                     + indexName + "'");
         }
-        if (imageUrls == null) {
-            throw new IllegalArgumentException("the image URL policy must be given");
-        }
+        Objects.requireNonNull(imageUrls, "imageUrls");
     }
 
-    /** Loopback on a free port, no key, no CORS, no rate limit, no image URLs, default limits: for tests and local use. */
+    /** The defaults: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, no image roots, no key, no CORS, no rate limit, no image URLs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Loopback on a free port, local images served from {@code imageRoots}, defaults otherwise: for tests and local use. */
     public static ServerConfig local(List<Path> imageRoots) {
-        return new ServerConfig(DEFAULT_HOST, 0, imageRoots, null, List.of(), 0, DEFAULT_MAX_UPLOAD_BYTES,
-                DEFAULT_MAX_K, Map.of(), Set.of(), DEFAULT_INDEX_NAME, ImageUrlPolicy.OFF);
+        return builder().port(0).imageRoots(imageRoots).build();
     }
 
-    public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, imageRoots, key, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies, indexName, imageUrls);
+    /** A builder holding this config's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).imageRoots(imageRoots).apiKey(apiKey).corsOrigins(corsOrigins)
+                .rateLimit(rateLimit).maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
+                .trustedProxies(trustedProxies).localPaths(localPaths).maxThreads(connections.maxThreads())
+                .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
+                .minBodyRate(connections.minBodyRate()).workers(work.workers()).workQueue(work.queue())
+                .decodeMemoryBytes(work.memoryBytes()).readinessCacheTtl(readinessCacheTtl).indexName(indexName)
+                .imageUrls(imageUrls);
     }
 
-    public ServerConfig withCorsOrigins(List<String> origins) {
-        return new ServerConfig(host, port, imageRoots, apiKey, origins, rateLimit, maxUploadBytes, maxK, hadoopConf,
-                trustedProxies, indexName, imageUrls);
-    }
+    /** Collects settings; {@link #build()} checks them all at once. */
+    public static final class Builder {
 
-    public ServerConfig withRateLimit(double perSecond) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, perSecond, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies, indexName, imageUrls);
-    }
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private List<Path> imageRoots = List.of();
+        private String apiKey;
+        private List<String> corsOrigins = List.of();
+        private double rateLimit;
+        private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+        private int maxK = DEFAULT_MAX_K;
+        private Map<String, String> hadoopConf = Map.of();
+        private Set<String> trustedProxies = Set.of();
+        private LocalPaths localPaths = LocalPaths.RELATIVE;
+        private int maxThreads = ConnectionLimits.DEFAULT_MAX_THREADS;
+        private Duration idleTimeout = ConnectionLimits.DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
+        private long minBodyRate = ConnectionLimits.DEFAULT_MIN_BODY_RATE;
+        private int workers;
+        private int workQueue;
+        private long decodeMemoryBytes;
+        private Duration readinessCacheTtl = Readiness.DEFAULT_CACHE_TTL;
+        private String indexName = DEFAULT_INDEX_NAME;
+        private ImageUrlPolicy imageUrls = ImageUrlPolicy.OFF;
 
-    public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, bytes, maxK, hadoopConf,
-                trustedProxies, indexName, imageUrls);
-    }
+        private Builder() {
+            WorkLimits machine = WorkLimits.forThisMachine();
+            workers = machine.workers();
+            workQueue = machine.queue();
+            decodeMemoryBytes = machine.memoryBytes();
+        }
 
-    public ServerConfig withTrustedProxies(Set<String> proxies) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, proxies, indexName, imageUrls);
-    }
+        public Builder host(String address) {
+            this.host = address;
+            return this;
+        }
 
-    public ServerConfig withHadoopConf(Map<String, String> conf) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK, conf,
-                trustedProxies, indexName, imageUrls);
-    }
+        public Builder port(int number) {
+            this.port = number;
+            return this;
+        }
 
-    public ServerConfig withMaxK(int k) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, k,
-                hadoopConf, trustedProxies, indexName, imageUrls);
-    }
+        public Builder imageRoots(List<Path> folders) {
+            this.imageRoots = folders;
+            return this;
+        }
 
-    public ServerConfig withIndexName(String name) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies, name, imageUrls);
-    }
+        /** Null or blank for an open API. */
+        public Builder apiKey(String key) {
+            this.apiKey = key;
+            return this;
+        }
 
-    public ServerConfig withImageUrls(ImageUrlPolicy policy) {
-        return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
-                hadoopConf, trustedProxies, indexName, policy);
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = origins;
+            return this;
+        }
+
+        public Builder rateLimit(double perSecond) {
+            this.rateLimit = perSecond;
+            return this;
+        }
+
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        public Builder maxK(int k) {
+            this.maxK = k;
+            return this;
+        }
+
+        public Builder hadoopConf(Map<String, String> conf) {
+            this.hadoopConf = conf;
+            return this;
+        }
+
+        public Builder trustedProxies(Set<String> proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        public Builder localPaths(LocalPaths shown) {
+            this.localPaths = shown;
+            return this;
+        }
+
+        public Builder maxThreads(int threads) {
+            this.maxThreads = threads;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = timeout;
+            return this;
+        }
+
+        /** Bytes per second; 0 for no minimum. */
+        public Builder minBodyRate(long bytesPerSecond) {
+            this.minBodyRate = bytesPerSecond;
+            return this;
+        }
+
+        /** Decode and embed work run at once; default one per core. */
+        public Builder workers(int count) {
+            this.workers = count;
+            return this;
+        }
+
+        /** Decode and embed work that may wait for a worker; default as {@link WorkLimits#forThisMachine}. */
+        public Builder workQueue(int waiting) {
+            this.workQueue = waiting;
+            return this;
+        }
+
+        /** Memory the images being decoded at once may take; default half the heap. */
+        public Builder decodeMemoryBytes(long bytes) {
+            this.decodeMemoryBytes = bytes;
+            return this;
+        }
+
+        /** How long {@code /ready} reuses its check of the store; default {@link Readiness#DEFAULT_CACHE_TTL}. */
+        public Builder readinessCacheTtl(Duration ttl) {
+            this.readinessCacheTtl = ttl;
+            return this;
+        }
+
+        /** The name clip-retrieval's clients know the store by; default {@value #DEFAULT_INDEX_NAME}. */
+        public Builder indexName(String name) {
+            this.indexName = name;
+            return this;
+        }
+
+        /** Whether queries may name an image by URL; default {@link ImageUrlPolicy#OFF}. */
+        public Builder imageUrls(ImageUrlPolicy policy) {
+            this.imageUrls = policy;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
+                    hadoopConf, trustedProxies, localPaths,
+                    new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
+                    new WorkLimits(workers, workQueue, decodeMemoryBytes), readinessCacheTtl, indexName, imageUrls);
+        }
     }
 }

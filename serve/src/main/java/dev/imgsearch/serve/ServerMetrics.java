@@ -2,12 +2,14 @@ package dev.imgsearch.serve;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /** The service's Prometheus metrics, in a registry of its own so several servers in one JVM never mix counts. */
@@ -67,6 +69,12 @@ final class ServerMetrics {
             .help("Requests refused by the per-client rate limit")
             .register(registry);
 
+    private final Counter refused = Counter.builder()
+            .name("imgsearch_refused_total")
+            .help("Requests refused with 503 by a server-side limit: body_readers, work_queue, decode_memory, out_of_memory")
+            .labelNames("limit")
+            .register(registry);
+
     private final Gauge ready = Gauge.builder()
             .name("imgsearch_ready")
             .help("1 when the model is loaded and the store answered the last readiness check, else 0")
@@ -105,6 +113,19 @@ final class ServerMetrics {
 
     void rateLimited() {
         rateLimited.inc();
+    }
+
+    void refused(String limit) {
+        refused.labelValues(limit).inc();
+    }
+
+    /** Reports, at each scrape, the decode and embed requests running or waiting for a worker. */
+    void work(IntSupplier inPool) {
+        GaugeWithCallback.builder()
+                .name("imgsearch_work_requests")
+                .help("Decode and embed requests running or waiting for a worker")
+                .callback(callback -> callback.call(inPool.getAsInt()))
+                .register(registry);
     }
 
     void ready(boolean isReady) {

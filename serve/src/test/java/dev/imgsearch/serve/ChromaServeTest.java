@@ -5,6 +5,7 @@ import static dev.imgsearch.serve.SearchApiTest.ids;
 import static dev.imgsearch.serve.SearchApiTest.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.chroma.ChromaServer;
 import dev.imgsearch.store.chroma.ChromaStoreOptions;
@@ -36,8 +37,8 @@ class ChromaServeTest {
         fixture = ServeFixture.get();
         chroma = ChromaServer.start(data.resolve("chroma"));
         // Few, short retries: the test wants to see an outage, not ride it out.
-        store = ChromaVectorStore.open(chroma.url(), "serve-test",
-                ChromaStoreOptions.DEFAULT.withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(50))));
+        store = ChromaVectorStore.open(chroma.url(), "serve-test", OpenMode.CREATE_OR_WRITE, ChromaStoreOptions.builder()
+                .retry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(50))).build());
         List<VectorRecord> records = fixture.images.keySet().stream()
                 .map(id -> fixture.store.get(id).orElseThrow()).toList();
         store.upsert(records);
@@ -55,7 +56,9 @@ class ChromaServeTest {
 
     @Test
     void answersLikeTheLuceneStoreAndReadinessFollowsTheServer() throws Exception {
-        try (SearchServer overChroma = fixture.start(fixture.config(), store);
+        // Chroma is killed and restarted milliseconds after a readiness probe: each probe must see the store as it is.
+        ServerConfig uncached = fixture.config().toBuilder().readinessCacheTtl(Duration.ZERO).build();
+        try (SearchServer overChroma = fixture.start(uncached, store);
              SearchServer overLucene = fixture.start(fixture.config())) {
             Http http = new Http(overChroma.port());
             Http lucene = new Http(overLucene.port());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -163,7 +164,7 @@ class ClipRetrievalApiTest {
     @Test
     void indicesListNamesTheConfiguredIndex() {
         assertEquals(List.of("images"), names(ok(http.get("/indices-list"))));
-        try (SearchServer named = fixture.start(fixture.config().withIndexName("laion-sample"))) {
+        try (SearchServer named = fixture.start(fixture.config().toBuilder().indexName("laion-sample").build())) {
             Http other = new Http(named.port());
             assertEquals(List.of("laion-sample"), names(ok(other.get("/indices-list"))));
             ok(clipClientPost(other, clipClientBody(QUERY, null, null, null, "laion-sample")));
@@ -220,7 +221,8 @@ class ClipRetrievalApiTest {
         near[0] += 0.05f;
         Map<String, Object> otherBytes = new HashMap<>(original.metadata());
         otherBytes.put(MetadataSchema.SHA256, "f".repeat(64));
-        try (LuceneVectorStore store = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
+        try (LuceneVectorStore store = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT,
                 LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
             records.add(new VectorRecord("copy-of-cake", original.vector(), original.metadata()));
             records.add(new VectorRecord("near-copy-of-cake", near, otherBytes));

@@ -1,5 +1,6 @@
 package dev.imgsearch.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static dev.imgsearch.serve.Errors.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -105,8 +107,8 @@ class ImageEndpointTest {
         TRAP_IDS.forEach((id, uri) -> records.add(new VectorRecord(id, vector, Map.of(
                 MetadataSchema.URI, uri, MetadataSchema.SHA256, RecordIds.sha256Hex(uri.getBytes(StandardCharsets.UTF_8)),
                 MetadataSchema.MODEL, fixture.model.descriptor().name()))));
-        trapStore = LuceneVectorStore.open(temp.resolve("trap-index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        trapStore = LuceneVectorStore.open(temp.resolve("trap-index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         trapStore.upsert(records);
         trapServer = fixture.start(ServerConfig.local(List.of(root)), trapStore);
         trap = new Http(trapServer.port());
@@ -226,6 +228,41 @@ class ImageEndpointTest {
             assertError(response, status, "");
             assertFalse(response.body().contains("root:"), path);
         }
+    }
+
+    @Test
+    void resultsShowLocalFilesRelativeToTheirRootAndNeverTheServersPaths() {
+        Map<String, String> shown = resultUris(trap.get("/api/search?k=50&text=anything"));
+        assertEquals(TRAP_IDS.keySet(), shown.keySet());
+        assertEquals("inside.png", shown.get("inside"));
+        assertEquals("linkdir/secret.png", shown.get("symlink-dir"));
+        assertEquals("secret.png", shown.get("absolute-outside"), "outside every root: the file name alone");
+        assertEquals("secret.png", shown.get("encoded-slashes"));
+        assertEquals("passwd", shown.get("etc-passwd"));
+        assertEquals("passwd", shown.get("bare-path"));
+        assertEquals(TRAP_IDS.get("http"), shown.get("http"), "other sources are shown as indexed");
+        assertEquals(TRAP_IDS.get("hf"), shown.get("hf"));
+        shown.forEach((id, uri) -> {
+            assertFalse(uri.contains(temp.toString()) || uri.contains("/etc") || uri.startsWith("file:/"), id + ": " + uri);
+        });
+        JsonNode compat = Http.json(trap.postJson("/search", "{\"text\": \"anything\", \"n_results\": 50}"));
+        // The SkyPilot route answers the id GET /image/{image_path} serves, never a path.
+        compat.forEach(result -> assertTrue(shown.containsKey(result.get("image_path").asText()), result.toString()));
+
+        ServerConfig exposing = ServerConfig.local(List.of(temp.resolve("root"))).toBuilder()
+                .localPaths(LocalPaths.ABSOLUTE).build();
+        SearchServer exposed = fixture.start(exposing, trapStore);
+        try {
+            assertEquals(TRAP_IDS, resultUris(new Http(exposed.port()).get("/api/search?k=50&text=anything")));
+        } finally {
+            exposed.stop();
+        }
+    }
+
+    private static Map<String, String> resultUris(HttpResponse<byte[]> response) {
+        Map<String, String> uris = new java.util.TreeMap<>();
+        SearchApiTest.ok(response).get("results").forEach(r -> uris.put(r.get("id").asText(), r.get("uri").asText()));
+        return uris;
     }
 
     @Test

@@ -80,7 +80,7 @@ class ImageUrlTest {
 
     @Test
     void allowedForAnyAddressTheFetchedImageIsSearchedWithRedirectsFollowed() {
-        try (SearchServer server = fixture.start(fixture.config().withImageUrls(ImageUrlPolicy.ANY_ADDRESS))) {
+        try (SearchServer server = fixture.start(fixture.config().toBuilder().imageUrls(ImageUrlPolicy.ANY_ADDRESS).build())) {
             Http http = new Http(server.port());
             for (String path : List.of("/cake.jpg", "/moved")) {
                 HttpResponse<byte[]> response = query(http, url("127.0.0.1", path));
@@ -95,15 +95,15 @@ class ImageUrlTest {
 
     @Test
     void aLargerImageThanUploadsMayBeIsRefused() {
-        try (SearchServer server = fixture.start(fixture.config().withImageUrls(ImageUrlPolicy.ANY_ADDRESS)
-                .withMaxUploadBytes(1024))) {
+        try (SearchServer server = fixture.start(fixture.config().toBuilder().imageUrls(ImageUrlPolicy.ANY_ADDRESS)
+                .maxUploadBytes(1024).build())) {
             assertError(query(new Http(server.port()), url("127.0.0.1", "/cake.jpg")), 413, "larger than the limit of 1024");
         }
     }
 
     @Test
     void publicOnlyRefusesLoopbackInEveryFormWithoutConnecting() {
-        try (SearchServer server = fixture.start(fixture.config().withImageUrls(ImageUrlPolicy.PUBLIC))) {
+        try (SearchServer server = fixture.start(fixture.config().toBuilder().imageUrls(ImageUrlPolicy.PUBLIC).build())) {
             Http http = new Http(server.port());
             int before;
             synchronized (ImageUrlTest.class) {

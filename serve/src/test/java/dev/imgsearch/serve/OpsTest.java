@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelDescriptor;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
+import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,9 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +70,8 @@ class OpsTest {
         try (SearchServer server = new SearchServer(fixture.config(), fixture.store, failed).start()) {
             assertError(new Http(server.port()).get("/ready"), 503, "the model failed to load: model.pt is corrupt");
         }
-        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
+        try (LuceneVectorStore other = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
             other.upsert(List.of(new VectorRecord("x", new float[] {1, 0, 0}, Map.of())));
             try (SearchServer server = fixture.start(fixture.config(), other)) {
                 Http http = new Http(server.port());
@@ -89,6 +99,59 @@ class OpsTest {
             assertEquals("tiny-clip-test", stats.get("model").asText());
             assertEquals(false, stats.get("test_model").asBoolean());
             assertTrue(stats.get("warning").isNull(), stats.toString());
+        }
+    }
+
+    @Test
+        void notReadyOnceTheIndexIsDeletedUnderTheServerWhileStillAlive(@TempDir Path temp) throws Exception {
+        Path index = temp.resolve("index");
+        try (LuceneVectorStore built = LuceneVectorStore.open(index, OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
+            built.upsert(fixture.images.keySet().stream().map(id -> fixture.store.get(id).orElseThrow()).toList());
+        }
+        try (VectorStore serving = StoreUri.parse("lucene:" + index).open(OpenMode.READ_ONLY);
+             SearchServer server = fixture.start(fixture.config(), serving)) {
+            Http http = new Http(server.port());
+            assertEquals(fixture.images.size(), SearchApiTest.ok(http.get("/ready")).get("images").asInt());
+
+            deleteRecursively(index);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (http.get("/ready").statusCode() == 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            for (int i = 0; i < 30; i++) {
+                assertError(http.get("/ready"), 503, "the vector store is unavailable");
+                assertEquals(200, http.get("/health").statusCode(), "liveness is not readiness");
+                Thread.sleep(100);
+            }
+            assertTrue(Http.text(http.get("/metrics")).contains("imgsearch_ready 0"));
+        }
+    }
+
+    @Test
+    void aFloodOfReadinessProbesChecksTheStoreAtMostOncePerTtl() {
+        Duration ttl = Duration.ofSeconds(2);
+        try (SearchServer server = fixture.start(fixture.config().toBuilder().readinessCacheTtl(ttl).build())) {
+            Http http = new Http(server.port());
+            long start = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                SearchApiTest.ok(http.get("/ready"));
+            }
+            long periods = (System.nanoTime() - start) / ttl.toNanos() + 1;
+            Matcher probes = Pattern.compile("imgsearch_store_operation_duration_seconds_count\\{operation=\"probe\","
+                    + "outcome=\"ok\"} ([0-9.]+)").matcher(Http.text(http.get("/metrics")));
+            assertTrue(probes.find(), "the probe searches the store through the searches' path, timed as they are");
+            double count = Double.parseDouble(probes.group(1));
+            assertTrue(count >= 1 && count <= periods, count + " store probes for 50 readiness checks in " + periods
+                    + " TTL periods");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

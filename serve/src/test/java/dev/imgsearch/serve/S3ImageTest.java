@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.source.MotoServer;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
@@ -45,14 +46,14 @@ class S3ImageTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(image)).build()).statusCode());
 
         float[] vector = fixture.store.get(fixture.anyId()).orElseThrow().vector();
-        store = LuceneVectorStore.open(temp.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        store = LuceneVectorStore.open(temp.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         store.upsert(List.of(
                 record("in-s3", "s3a://photos/2024/cake.jpg", RecordIds.sha256Hex(image), vector),
                 record("gone", "s3a://photos/2024/missing.jpg", RecordIds.sha256Hex(new byte[0]), vector)));
         Map<String, String> s3a = new HashMap<>(moto.s3aConf());
         s3a.put("fs.s3a.attempts.maximum", "1");
-        server = fixture.start(ServerConfig.local(List.of()).withHadoopConf(s3a), store);
+        server = fixture.start(ServerConfig.builder().port(0).hadoopConf(s3a).build(), store);
     }
 
     @AfterAll

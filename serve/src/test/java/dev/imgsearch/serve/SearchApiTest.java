@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ class SearchApiTest {
             assertEquals(expected.get(i).getKey(), result.get("id").asText(), "rank " + i);
             assertEquals(expected.get(i).getValue(), result.get("score").asDouble(), 1e-5, "score at rank " + i);
             Path file = fixture.images.get(result.get("id").asText());
-            assertEquals(file.toRealPath().toUri().toString(), result.get("uri").asText());
+            assertEquals(fixture.imageRoot.relativize(file.toRealPath()).toString().replace(File.separatorChar, '/'),
+                    result.get("uri").asText(), "the path under the image root, not the server's absolute path");
             assertEquals(file.getParent().getFileName().toString(), result.get("caption").asText());
             assertTrue(result.get("width").asInt() > 0 && result.get("height").asInt() > 0);
             assertEquals("/api/images/" + result.get("id").asText(), result.get("image_url").asText());

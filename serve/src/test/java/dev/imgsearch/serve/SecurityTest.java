@@ -20,7 +20,7 @@ class SecurityTest {
 
     @Test
     void apiKeyIsRequiredOnTheApiOnly() {
-        SearchServer server = fixture.start(fixture.config().withApiKey(KEY));
+        SearchServer server = fixture.start(fixture.config().toBuilder().apiKey(KEY).build());
         try {
             Http http = new Http(server.port());
             String id = fixture.anyId();
@@ -48,7 +48,7 @@ class SecurityTest {
     @Test
     void corsAllowsOnlyConfiguredOriginsAndPreflightsPassWithoutKey() {
         String allowed = "https://app.example";
-        SearchServer server = fixture.start(fixture.config().withApiKey(KEY).withCorsOrigins(List.of(allowed)));
+        SearchServer server = fixture.start(fixture.config().toBuilder().apiKey(KEY).corsOrigins(List.of(allowed)).build());
         try {
             Http http = new Http(server.port());
             HttpResponse<byte[]> ok = http.get("/api/stats", "Origin", allowed, "Authorization", "Bearer " + KEY);
@@ -83,8 +83,8 @@ class SecurityTest {
     @Test
     void uploadLimitIsConfigurable() throws Exception {
         byte[] image = java.nio.file.Files.readAllBytes(fixture.images.get(fixture.idOf("cake")));
-        SearchServer small = fixture.start(fixture.config().withMaxUploadBytes(image.length - 1));
-        SearchServer roomy = fixture.start(fixture.config().withMaxUploadBytes(image.length));
+        SearchServer small = fixture.start(fixture.config().toBuilder().maxUploadBytes(image.length - 1).build());
+        SearchServer roomy = fixture.start(fixture.config().toBuilder().maxUploadBytes(image.length).build());
         try {
             assertError(new Http(small.port()).post("/api/search/image", "image/jpeg", image), 413,
                     "larger than the limit of " + (image.length - 1) + " bytes");
@@ -100,8 +100,8 @@ class SecurityTest {
 
     @Test
     void behindATrustedProxyTheForwardedClientHasTheBucketAndSpoofingElsewhereIsIgnored() {
-        SearchServer proxied = fixture.start(fixture.config().withRateLimit(1).withTrustedProxies(Set.of("127.0.0.1")));
-        SearchServer direct = fixture.start(fixture.config().withRateLimit(1));
+        SearchServer proxied = fixture.start(fixture.config().toBuilder().rateLimit(1).trustedProxies(Set.of("127.0.0.1")).build());
+        SearchServer direct = fixture.start(fixture.config().toBuilder().rateLimit(1).build());
         try {
             Http viaProxy = new Http(proxied.port());
             assertEquals(200, forwardedFor(viaProxy, "203.0.113.7").statusCode());
@@ -125,7 +125,7 @@ class SecurityTest {
 
     @Test
     void rateLimitAnswers429WithRetryAfterPerClient() {
-        SearchServer server = fixture.start(fixture.config().withRateLimit(1));
+        SearchServer server = fixture.start(fixture.config().toBuilder().rateLimit(1).build());
         try {
             Http http = new Http(server.port());
             int limited = 0;

@@ -5,6 +5,7 @@ import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordIds;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
@@ -51,8 +52,8 @@ public final class ServeFixture {
         workDir = Files.createTempDirectory("imgsearch-serve-test");
         imageRoot = SAMPLE_IMAGES.toRealPath();
         model = ClipModel.load(MODEL_DIR);
-        store = LuceneVectorStore.open(workDir.resolve("index"), LuceneIndexSettings.DEFAULT,
-                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        store = LuceneVectorStore.open(workDir.resolve("index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
         images = new LinkedHashMap<>();
         List<VectorRecord> records = new ArrayList<>();
         for (Path file : sampleFiles()) {

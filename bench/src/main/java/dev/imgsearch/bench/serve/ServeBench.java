@@ -7,10 +7,11 @@ import dev.imgsearch.model.ModelDescriptor;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -126,7 +127,7 @@ public final class ServeBench {
         byte[] photo = photo(1920, 1539);
         System.out.printf("# image queries: a synthetic 1920x1539 JPEG of %d bytes%n", photo.length);
         Path padded = paddedCopy(model, work.resolve("padded-model"));
-        try (VectorStore store = VectorStores.open(storeUri)) {
+        try (VectorStore store = StoreUri.parse(storeUri).open(OpenMode.CREATE_OR_WRITE)) {
             try (ClipModel clip = ClipModel.load(model)) {
                 System.out.printf("# model %s (%s), store %s%n", clip.descriptor().name(), clip.descriptor().textPadding(),
                         storeUri);
@@ -144,7 +145,7 @@ public final class ServeBench {
 
     private static void serve(VectorStore store, ClipModel clip, int k, int clients, int seconds, byte[] photo,
                               String label) throws Exception {
-        ServerConfig config = ServerConfig.local(List.of()).withMaxK(Math.max(k, ServerConfig.DEFAULT_MAX_K));
+        ServerConfig config = ServerConfig.builder().port(0).maxK(Math.max(k, ServerConfig.DEFAULT_MAX_K)).build();
         try (SearchServer server = new SearchServer(config, store, CompletableFuture.completedFuture(clip)).start()) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String base = "http://127.0.0.1:" + server.port();

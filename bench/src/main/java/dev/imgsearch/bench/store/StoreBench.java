@@ -1,6 +1,7 @@
 package dev.imgsearch.bench.store;
 
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.VectorRecord;
@@ -102,7 +103,7 @@ public final class StoreBench {
     private static void queryRows(String name, VectorStore store, float[][] queries, List<Set<String>> truth, int k,
                                   double ingest, Map<String, String> options) {
         for (String extra : options.get("extras").split(",")) {
-            SearchRequest request = SearchRequest.top(k).withExtraNeighbors(Integer.parseInt(extra));
+            SearchRequest request = SearchRequest.builder().k(k).extraNeighbors(Integer.parseInt(extra)).build();
             for (int w = 0; w < Math.min(50, queries.length); w++) {
                 store.search(queries[w], request);
             }
@@ -129,11 +130,12 @@ public final class StoreBench {
             if (url == null) {
                 throw new IllegalArgumentException("--chroma=http://HOST:PORT is needed for the chroma store");
             }
-            return ChromaVectorStore.open(URI.create(url), "bench-" + System.currentTimeMillis(), ChromaStoreOptions.DEFAULT);
+            return ChromaVectorStore.open(URI.create(url), "bench-" + System.currentTimeMillis(),
+                    OpenMode.CREATE_OR_WRITE, ChromaStoreOptions.DEFAULT);
         }
         LuceneIndexKind kind = LuceneIndexKind.parse(name.substring("lucene-".length()));
-        return LuceneVectorStore.open(dir.resolve(name + "-" + System.currentTimeMillis()),
-                LuceneIndexSettings.DEFAULT.withKind(kind), LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        return LuceneVectorStore.open(dir.resolve(name + "-" + System.currentTimeMillis()), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.builder().kind(kind).build(), LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
     }
 
     private static Set<String> exactTopK(List<VectorRecord> records, float[] query, int k) {

@@ -39,23 +39,79 @@ public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int 
         }
     }
 
-    public ChromaStoreOptions withSchema(MetadataSchema newSchema) {
-        return new ChromaStoreOptions(newSchema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
-                maxBatchRecords, maxRequestBytes);
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
     }
 
-    public ChromaStoreOptions withHnsw(int newEfConstruction, int newEfSearch, int newMaxNeighbors) {
-        return new ChromaStoreOptions(schema, newEfConstruction, newEfSearch, newMaxNeighbors, retry, requestTimeout,
-                maxBatchRecords, maxRequestBytes);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ChromaStoreOptions withRetry(RetryPolicy newRetry) {
-        return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, newRetry, requestTimeout,
-                maxBatchRecords, maxRequestBytes);
-    }
+    /** Builds {@link ChromaStoreOptions}, starting from the defaults or from given options; checked by {@link #build()}. */
+    public static final class Builder {
+        private MetadataSchema schema;
+        private int efConstruction;
+        private int efSearch;
+        private int maxNeighbors;
+        private RetryPolicy retry;
+        private Duration requestTimeout;
+        private int maxBatchRecords;
+        private long maxRequestBytes;
 
-    public ChromaStoreOptions withBatchLimits(int newMaxBatchRecords, long newMaxRequestBytes) {
-        return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
-                newMaxBatchRecords, newMaxRequestBytes);
+        private Builder(ChromaStoreOptions from) {
+            schema = from.schema;
+            efConstruction = from.efConstruction;
+            efSearch = from.efSearch;
+            maxNeighbors = from.maxNeighbors;
+            retry = from.retry;
+            requestTimeout = from.requestTimeout;
+            maxBatchRecords = from.maxBatchRecords;
+            maxRequestBytes = from.maxRequestBytes;
+        }
+
+        public Builder schema(MetadataSchema value) {
+            schema = value;
+            return this;
+        }
+
+        public Builder efConstruction(int value) {
+            efConstruction = value;
+            return this;
+        }
+
+        public Builder efSearch(int value) {
+            efSearch = value;
+            return this;
+        }
+
+        public Builder maxNeighbors(int value) {
+            maxNeighbors = value;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy value) {
+            retry = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder maxBatchRecords(int value) {
+            maxBatchRecords = value;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long value) {
+            maxRequestBytes = value;
+            return this;
+        }
+
+        public ChromaStoreOptions build() {
+            return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
+                    maxBatchRecords, maxRequestBytes);
+        }
     }
 }

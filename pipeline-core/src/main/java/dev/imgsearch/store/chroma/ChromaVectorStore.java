@@ -1,14 +1,15 @@
 package dev.imgsearch.store.chroma;
 
+import dev.imgsearch.model.ModelIdentity;
+import dev.imgsearch.store.AbstractVectorStore;
 import dev.imgsearch.store.ExactRerank;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreException;
 import dev.imgsearch.store.VectorRecord;
-import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.Vectors;
 import dev.imgsearch.store.chroma.client.ChromaClient;
 import dev.imgsearch.store.chroma.client.ChromaCollection;
 import dev.imgsearch.store.chroma.client.ChromaException;
@@ -37,9 +38,11 @@ import java.util.stream.IntStream;
  * retried after a lost connection (or a server restart) cannot duplicate records. Metadata fields absent from a
  * record are sent as nulls, which makes Chroma drop them: an upsert replaces a record's metadata instead of merging.
  */
-public final class ChromaVectorStore implements VectorStore {
+public final class ChromaVectorStore extends AbstractVectorStore {
 
     static final String SCHEMA_KEY = "imgsearch_schema";
+    private static final String MODEL_NAME_KEY = "imgsearch_model_name";
+    private static final String MODEL_DIGEST_KEY = "imgsearch_model_digest";
     private static final String SPACE = "cosine";
     private static final Pattern COLLECTION_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
 
@@ -51,10 +54,11 @@ public final class ChromaVectorStore implements VectorStore {
     private final long maxRequestBytes;
     private final boolean base64;
     private volatile int dimension;
-    private volatile boolean closed;
+    private volatile ModelIdentity model;
 
-    private ChromaVectorStore(ChromaClient client, ChromaCollection collection, MetadataSchema schema,
+    private ChromaVectorStore(OpenMode mode, ChromaClient client, ChromaCollection collection, MetadataSchema schema,
                               int maxBatchRecords, long maxRequestBytes, boolean base64) {
+        super(mode);
         this.client = client;
         this.collectionName = collection.name();
         this.collectionId = collection.id();
@@ -63,22 +67,23 @@ public final class ChromaVectorStore implements VectorStore {
         this.maxRequestBytes = maxRequestBytes;
         this.base64 = base64;
         this.dimension = collection.dimension() == null ? 0 : collection.dimension();
+        this.model = model(collection.metadata());
     }
 
     /**
-     * Opens the collection {@code name} on the server at {@code server} (e.g. {@code http://127.0.0.1:8000}),
-     * creating it with {@code options} if it does not exist.
+     * Opens the collection {@code name} on the server at {@code server} (e.g. {@code http://127.0.0.1:8000});
+     * {@link OpenMode#CREATE_OR_WRITE} creates it with {@code options} if it does not exist.
      */
-    public static ChromaVectorStore open(URI server, String name, ChromaStoreOptions options) {
-        if (!COLLECTION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Chroma collection name '" + name
-                    + "' must be 3-512 characters of [a-zA-Z0-9._-], starting and ending with a letter or digit");
-        }
+    public static ChromaVectorStore open(URI server, String name, OpenMode mode, ChromaStoreOptions options) {
+        requireCollectionName(name);
         ChromaClient client = new ChromaClient(server, options.retry(), options.requestTimeout());
         PreFlightChecks limits = call(client::preFlightChecks);
-        ChromaCollection collection = call(() -> client.getOrCreateCollection(name,
-                new HnswConfiguration(SPACE, options.efConstruction(), options.efSearch(), options.maxNeighbors()),
-                Map.of(SCHEMA_KEY, options.schema().encode())));
+        ChromaCollection collection = mode == OpenMode.CREATE_OR_WRITE
+                ? call(() -> client.getOrCreateCollection(name,
+                        new HnswConfiguration(SPACE, options.efConstruction(), options.efSearch(), options.maxNeighbors()),
+                        Map.of(SCHEMA_KEY, options.schema().encode())))
+                : existing(client, name).orElseThrow(() -> new StoreException(
+                        "no Chroma collection '" + name + "' at " + server + ": build it first"));
         if (!SPACE.equals(collection.space())) {
             throw new StoreException("Chroma collection '" + name + "' at " + server + " uses the " + collection.space()
                     + " space; imgsearch needs " + SPACE);
@@ -86,8 +91,33 @@ public final class ChromaVectorStore implements VectorStore {
         MetadataSchema schema = collection.metadata().get(SCHEMA_KEY) instanceof String encoded
                 ? MetadataSchema.decode(encoded) : options.schema();
         int maxBatch = Math.min(options.maxBatchRecords(), Math.max(1, limits.maxBatchSize()));
-        return new ChromaVectorStore(client, collection, schema, maxBatch, options.maxRequestBytes(),
+        return new ChromaVectorStore(mode, client, collection, schema, maxBatch, options.maxRequestBytes(),
                 limits.supportsBase64Encoding());
+    }
+
+    /** Whether the collection exists, asked without creating it. */
+    public static boolean exists(URI server, String name, ChromaStoreOptions options) {
+        requireCollectionName(name);
+        return existing(new ChromaClient(server, options.retry(), options.requestTimeout()), name).isPresent();
+    }
+
+    /** The error for a name Chroma would refuse, before any request. */
+    static void requireCollectionName(String name) {
+        if (!COLLECTION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Chroma collection name '" + name
+                    + "' must be 3-512 characters of [a-zA-Z0-9._-], starting and ending with a letter or digit");
+        }
+    }
+
+    private static Optional<ChromaCollection> existing(ChromaClient client, String name) {
+        try {
+            return Optional.of(client.getCollection(name));
+        } catch (ChromaException e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StoreException(e.getMessage(), e);
+        }
     }
 
     public String collectionName() {
@@ -111,31 +141,21 @@ public final class ChromaVectorStore implements VectorStore {
     }
 
     @Override
-    public void upsert(List<VectorRecord> records) {
-        ensureOpen();
-        if (records.isEmpty()) {
-            return;
-        }
-        Collection<VectorRecord> toWrite = VectorRecord.lastPerId(records);
-        int known = knownDimension();
-        int storeDimension = known == 0 ? records.get(0).vector().length : known;
+    protected void write(List<VectorRecord> records, int storeDimension) {
         List<Batch> batches = new ArrayList<>();
         Batch batch = new Batch();
-        for (VectorRecord record : toWrite) {
-            String what = "record '" + record.id() + "'";
-            Vectors.requireDimension(storeDimension, record.vector(), what);
-            float[] unit = Vectors.normalized(record.vector(), what);
-            Map<String, Object> metadata = replacingMetadata(schema.canonical(record.metadata()));
+        for (VectorRecord record : records) {
+            Map<String, Object> metadata = replacingMetadata(record.metadata());
             long bytes = client.upsertBytes(record.id(), storeDimension, metadata, base64);
             if (client.upsertOverheadBytes() + bytes > maxRequestBytes) {
-                throw new IllegalArgumentException(what + " needs about " + bytes + " bytes, more than a Chroma request's "
-                        + maxRequestBytes);
+                throw new IllegalArgumentException("record '" + record.id() + "' needs about " + bytes
+                        + " bytes, more than a Chroma request's " + maxRequestBytes);
             }
             if (batch.size() == maxBatchRecords || client.upsertOverheadBytes() + batch.bytes + bytes > maxRequestBytes) {
                 batches.add(batch);
                 batch = new Batch();
             }
-            batch.add(record.id(), unit, metadata, bytes);
+            batch.add(record.id(), record.vector(), metadata, bytes);
         }
         batches.add(batch);
         for (Batch b : batches) {
@@ -148,8 +168,7 @@ public final class ChromaVectorStore implements VectorStore {
     }
 
     @Override
-    public void delete(Collection<String> ids) {
-        ensureOpen();
+    protected void remove(Collection<String> ids) {
         List<String> all = List.copyOf(ids);
         for (int from = 0; from < all.size(); from += maxBatchRecords) {
             List<String> slice = all.subList(from, Math.min(all.size(), from + maxBatchRecords));
@@ -177,9 +196,7 @@ public final class ChromaVectorStore implements VectorStore {
     }
 
     @Override
-    public void forEachRecord(String field, BiConsumer<String, Object> visitor) {
-        ensureOpen();
-        schema.type(field);
+    protected void visit(String field, BiConsumer<String, Object> visitor) {
         for (int offset = 0; ; offset += maxBatchRecords) {
             int from = offset;
             ChromaRecords page = call(() -> client.page(collectionId, from, maxBatchRecords));
@@ -193,15 +210,7 @@ public final class ChromaVectorStore implements VectorStore {
     }
 
     @Override
-    public List<SearchHit> search(float[] vector, SearchRequest request) {
-        ensureOpen();
-        float[] query = Vectors.normalized(vector, "query");
-        MetadataFilter filter = request.filter().checkedAgainst(schema);
-        int storeDimension = knownDimension();
-        if (storeDimension == 0) {
-            return List.of();
-        }
-        Vectors.requireDimension(storeDimension, query, "query");
+    protected List<SearchHit> nearest(float[] query, MetadataFilter filter, SearchRequest request) {
         ChromaRecords found = call(() -> client.query(collectionId, query, request.candidates(), ChromaWhere.of(filter)));
         List<Integer> candidates = IntStream.range(0, found.ids().size()).boxed().toList();
         List<SearchHit> hits = new ArrayList<>();
@@ -213,9 +222,36 @@ public final class ChromaVectorStore implements VectorStore {
         return hits;
     }
 
+    /** The model as the collection's metadata records it, asking the server while it is unknown here. */
     @Override
-    public void close() {
-        closed = true;
+    public Optional<ModelIdentity> model() {
+        ensureOpen();
+        if (model == null) {
+            model = model(call(() -> client.getCollection(collectionName)).metadata());
+        }
+        return Optional.ofNullable(model);
+    }
+
+    @Override
+    protected void saveModel(ModelIdentity recorded) {
+        Map<String, Object> metadata = new LinkedHashMap<>(call(() -> client.getCollection(collectionName)).metadata());
+        metadata.put(MODEL_NAME_KEY, recorded.name());
+        metadata.put(MODEL_DIGEST_KEY, recorded.digest());
+        call(() -> {
+            client.replaceCollectionMetadata(collectionId, metadata);
+            return null;
+        });
+        model = recorded;
+    }
+
+    @Override
+    protected String describe() {
+        return "Chroma store for collection '" + collectionName + "'";
+    }
+
+    @Override
+    protected void release() {
+        // Every request is its own HTTP exchange: nothing is held between them.
     }
 
     /** The dimension, asking the server while it is unknown here (another writer may have fixed it since). */
@@ -228,6 +264,11 @@ public final class ChromaVectorStore implements VectorStore {
             }
         }
         return dimension;
+    }
+
+    private static ModelIdentity model(Map<String, Object> metadata) {
+        return metadata.get(MODEL_NAME_KEY) instanceof String name && metadata.get(MODEL_DIGEST_KEY) instanceof String digest
+                ? new ModelIdentity(name, digest) : null;
     }
 
     /** Every schema field, absent ones as nulls so that Chroma removes what an older version of the record had. */
@@ -244,12 +285,6 @@ public final class ChromaVectorStore implements VectorStore {
         Map<String, Object> known = new LinkedHashMap<>(metadata);
         known.keySet().retainAll(schema.fields().keySet());
         return schema.canonical(known);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("Chroma store for collection '" + collectionName + "' is closed");
-        }
     }
 
     /** Runs a client call, turning its failures into the store contract's exceptions. */

@@ -2,6 +2,10 @@ package dev.imgsearch.store.lucene;
 
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.StoreException;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 
 import java.util.LinkedHashMap;
@@ -26,7 +30,6 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
             new LuceneIndexSettings(LuceneIndexKind.HNSW, DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH, MetadataSchema.IMAGES);
 
     static final String FORMAT_KEY = "imgsearch.format";
-    static final String DIMENSION_KEY = "imgsearch.dimension";
     private static final String FORMAT = "1";
     private static final String KIND_KEY = "imgsearch.kind";
     private static final String MAX_CONN_KEY = "imgsearch.hnsw.max-conn";
@@ -46,16 +49,32 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
         }
     }
 
-    public LuceneIndexSettings withKind(LuceneIndexKind newKind) {
-        return new LuceneIndexSettings(newKind, maxConn, beamWidth, schema);
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
     }
 
-    public LuceneIndexSettings withHnsw(int newMaxConn, int newBeamWidth) {
-        return new LuceneIndexSettings(kind, newMaxConn, newBeamWidth, schema);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public LuceneIndexSettings withSchema(MetadataSchema newSchema) {
-        return new LuceneIndexSettings(kind, maxConn, beamWidth, newSchema);
+    /** Whether vectors are indexed the same way under both settings, whatever their schemas. */
+    boolean indexesLike(LuceneIndexSettings other) {
+        return kind == other.kind && maxConn == other.maxConn && beamWidth == other.beamWidth;
+    }
+
+    /** The codec that indexes vectors as these settings say. */
+    Codec codec() {
+        KnnVectorsFormat format = switch (kind) {
+            case FLAT -> new FlatKnnVectorsFormat();
+            case HNSW -> new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+            case HNSW_INT8 -> new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth);
+        };
+        return new Lucene912Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return format;
+            }
+        };
     }
 
     Map<String, String> commitData() {
@@ -83,6 +102,47 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
                     MetadataSchema.decode(data.get(SCHEMA_KEY)));
         } catch (RuntimeException e) {
             throw new StoreException("Lucene index at " + where + " has unreadable imgsearch settings " + data, e);
+        }
+    }
+
+    /** Builds {@link LuceneIndexSettings}, starting from the defaults or from given settings; checked by {@link #build()}. */
+    public static final class Builder {
+        private LuceneIndexKind kind;
+        private int maxConn;
+        private int beamWidth;
+        private MetadataSchema schema;
+
+        private Builder(LuceneIndexSettings from) {
+            kind = from.kind;
+            maxConn = from.maxConn;
+            beamWidth = from.beamWidth;
+            schema = from.schema;
+        }
+
+        public Builder kind(LuceneIndexKind value) {
+            kind = value;
+            return this;
+        }
+
+        /** HNSW's M. */
+        public Builder maxConn(int value) {
+            maxConn = value;
+            return this;
+        }
+
+        /** HNSW's efConstruction. */
+        public Builder beamWidth(int value) {
+            beamWidth = value;
+            return this;
+        }
+
+        public Builder schema(MetadataSchema value) {
+            schema = value;
+            return this;
+        }
+
+        public LuceneIndexSettings build() {
+            return new LuceneIndexSettings(kind, maxConn, beamWidth, schema);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.imgsearch.store.chroma;
 
-import dev.imgsearch.store.MetadataSchema;
-import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorStoreContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +31,7 @@ class ChromaContractTest extends VectorStoreContractTest {
     }
 
     @Override
-    protected VectorStore newStore(MetadataSchema schema) {
-        return ChromaVectorStore.open(server.url(), "contract-" + COLLECTIONS.incrementAndGet(),
-                ChromaStoreOptions.DEFAULT.withSchema(schema));
+    protected StoreUri newLocation() {
+        return StoreUri.parse("chroma:" + server.url() + "/contract-" + COLLECTIONS.incrementAndGet());
     }
 }

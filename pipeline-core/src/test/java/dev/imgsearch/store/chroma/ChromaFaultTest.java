@@ -1,6 +1,7 @@
 package dev.imgsearch.store.chroma;
 
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.http.RetryPolicy;
 import org.junit.jupiter.api.Test;
@@ -32,13 +33,13 @@ class ChromaFaultTest {
     @Test
     void upsertsCompleteExactlyAcrossAServerKilledAndRestartedMidway() throws Exception {
         RetryPolicy patient = new RetryPolicy(40, Duration.ofMillis(50), Duration.ofSeconds(1));
-        ChromaStoreOptions options = ChromaStoreOptions.DEFAULT.withRetry(patient);
+        ChromaStoreOptions options = ChromaStoreOptions.builder().retry(patient).build();
         List<VectorRecord> records = ChromaVectorStoreTest.records(CALLS * PER_CALL, 16,
                 Map.of(MetadataSchema.URI, "file:/same.png"), new Random(8));
         AtomicInteger done = new AtomicInteger();
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (ChromaServer server = ChromaServer.start(data.resolve("chroma"));
-             ChromaVectorStore store = ChromaVectorStore.open(server.url(), "faults", options)) {
+             ChromaVectorStore store = ChromaVectorStore.open(server.url(), "faults", OpenMode.CREATE_OR_WRITE, options)) {
             Future<?> upserts = writer.submit(() -> {
                 for (int call = 0; call < CALLS; call++) {
                     store.upsert(records.subList(call * PER_CALL, (call + 1) * PER_CALL));

@@ -1,11 +1,12 @@
 package dev.imgsearch.store.chroma;
 
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreException;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
-import dev.imgsearch.store.VectorStores;
 import dev.imgsearch.store.chroma.client.ChromaClient;
 import dev.imgsearch.store.chroma.client.HnswConfiguration;
 import dev.imgsearch.http.RetryPolicy;
@@ -48,7 +49,8 @@ class ChromaVectorStoreTest {
 
     @Test
     void batchesRespectTheServersMaxBatchSize() {
-        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "max-batch", ChromaStoreOptions.DEFAULT)) {
+        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "max-batch", OpenMode.CREATE_OR_WRITE,
+                ChromaStoreOptions.DEFAULT)) {
             int serverMax = store.maxBatchRecords();
             assertTrue(serverMax > 1 && serverMax < 100_000, "max_batch_size " + serverMax);
 
@@ -65,7 +67,8 @@ class ChromaVectorStoreTest {
         long payload = (long) records.size() * caption.length();
         assertTrue(payload > 40L << 20, "the records must not fit one 40 MiB request: " + payload);
 
-        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "big-bodies", ChromaStoreOptions.DEFAULT)) {
+        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "big-bodies", OpenMode.CREATE_OR_WRITE,
+                ChromaStoreOptions.DEFAULT)) {
             store.upsert(records);
 
             assertEquals(records.size(), store.count());
@@ -75,8 +78,9 @@ class ChromaVectorStoreTest {
 
     @Test
     void smallConfiguredLimitsSplitUpsertsAndDeletes() {
-        ChromaStoreOptions options = ChromaStoreOptions.DEFAULT.withBatchLimits(7, 2_048);
-        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "small-batches", options)) {
+        ChromaStoreOptions options = ChromaStoreOptions.builder().maxBatchRecords(7).maxRequestBytes(2_048).build();
+        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "small-batches", OpenMode.CREATE_OR_WRITE,
+                options)) {
             assertEquals(7, store.maxBatchRecords());
             List<VectorRecord> records = records(60, 64, Map.of(MetadataSchema.URI, "file:/x.png"), new Random(3));
 
@@ -90,8 +94,8 @@ class ChromaVectorStoreTest {
 
     @Test
     void aRecordLargerThanARequestIsAnIllegalArgument() {
-        ChromaStoreOptions options = ChromaStoreOptions.DEFAULT.withBatchLimits(100, 2_048);
-        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "too-big", options)) {
+        ChromaStoreOptions options = ChromaStoreOptions.builder().maxBatchRecords(100).maxRequestBytes(2_048).build();
+        try (ChromaVectorStore store = ChromaVectorStore.open(server.url(), "too-big", OpenMode.CREATE_OR_WRITE, options)) {
             List<VectorRecord> huge = records(1, 4, Map.of(MetadataSchema.CAPTION, "x".repeat(4_000)), new Random(4));
 
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.upsert(huge));
@@ -104,9 +108,11 @@ class ChromaVectorStoreTest {
     @Test
     void aCollectionKeepsTheSchemaItWasCreatedWith() {
         MetadataSchema custom = MetadataSchema.IMAGES.with("label", MetadataSchema.FieldType.KEYWORD);
-        ChromaVectorStore.open(server.url(), "schema-kept", ChromaStoreOptions.DEFAULT.withSchema(custom)).close();
+        ChromaVectorStore.open(server.url(), "schema-kept", OpenMode.CREATE_OR_WRITE,
+                ChromaStoreOptions.builder().schema(custom).build()).close();
 
-        try (ChromaVectorStore reopened = ChromaVectorStore.open(server.url(), "schema-kept", ChromaStoreOptions.DEFAULT)) {
+        try (ChromaVectorStore reopened = ChromaVectorStore.open(server.url(), "schema-kept", OpenMode.CREATE_OR_WRITE,
+                ChromaStoreOptions.DEFAULT)) {
             assertEquals(custom, reopened.schema());
         }
     }
@@ -117,14 +123,15 @@ class ChromaVectorStoreTest {
                 .getOrCreateCollection("euclid", new HnswConfiguration("l2", 100, 100, 16), Map.of());
 
         StoreException e = assertThrows(StoreException.class,
-                () -> ChromaVectorStore.open(server.url(), "euclid", ChromaStoreOptions.DEFAULT));
+                () -> ChromaVectorStore.open(server.url(), "euclid", OpenMode.CREATE_OR_WRITE, ChromaStoreOptions.DEFAULT));
 
         assertTrue(e.getMessage().contains("l2") && e.getMessage().contains("cosine"), e.getMessage());
     }
 
     @Test
     void aStoreUriOpensTheCollection() {
-        try (VectorStore store = VectorStores.open("chroma:" + server.url() + "/from-uri?ef-search=50&m=8")) {
+        StoreUri uri = StoreUri.parse("chroma:" + server.url() + "/from-uri?ef-search=50&m=8");
+        try (VectorStore store = uri.open(OpenMode.CREATE_OR_WRITE)) {
             store.upsert(records(3, 4, Map.of(), new Random(9)));
 
             assertEquals("from-uri", ((ChromaVectorStore) store).collectionName());
@@ -135,15 +142,18 @@ class ChromaVectorStoreTest {
     @Test
     void aBadCollectionNameIsAnIllegalArgument() {
         assertThrows(IllegalArgumentException.class,
-                () -> ChromaVectorStore.open(server.url(), "a", ChromaStoreOptions.DEFAULT));
+                () -> ChromaVectorStore.open(server.url(), "a", OpenMode.CREATE_OR_WRITE, ChromaStoreOptions.DEFAULT));
         assertThrows(IllegalArgumentException.class,
-                () -> ChromaVectorStore.open(server.url(), "has space", ChromaStoreOptions.DEFAULT));
+                () -> ChromaVectorStore.open(server.url(), "has space", OpenMode.CREATE_OR_WRITE,
+                        ChromaStoreOptions.DEFAULT));
     }
 
     @Test
     void aSecondStoreOnTheCollectionSeesTheDimensionAndRecordsOfTheFirst() {
-        try (ChromaVectorStore writer = ChromaVectorStore.open(server.url(), "shared", ChromaStoreOptions.DEFAULT);
-             ChromaVectorStore reader = ChromaVectorStore.open(server.url(), "shared", ChromaStoreOptions.DEFAULT)) {
+        try (ChromaVectorStore writer = ChromaVectorStore.open(server.url(), "shared", OpenMode.CREATE_OR_WRITE,
+                ChromaStoreOptions.DEFAULT);
+             ChromaVectorStore reader = ChromaVectorStore.open(server.url(), "shared", OpenMode.CREATE_OR_WRITE,
+                     ChromaStoreOptions.DEFAULT)) {
             assertEquals(OptionalInt.empty(), reader.dimension());
             List<VectorRecord> records = records(20, 6, Map.of(), new Random(5));
 
@@ -163,7 +173,8 @@ class ChromaVectorStoreTest {
         long start = System.nanoTime();
 
         StoreException e = assertThrows(StoreException.class,
-                () -> ChromaVectorStore.open(nowhere, "anything", ChromaStoreOptions.DEFAULT.withRetry(quick)));
+                () -> ChromaVectorStore.open(nowhere, "anything", OpenMode.CREATE_OR_WRITE,
+                        ChromaStoreOptions.builder().retry(quick).build()));
 
         assertTrue(e.getMessage().contains("unreachable") && e.getMessage().contains("3 attempts")
                 && e.getMessage().contains(nowhere.toString()), e.getMessage());
@@ -176,8 +187,8 @@ class ChromaVectorStoreTest {
         Path dir = data.resolve("goes-away");
         RetryPolicy quick = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(50));
         try (ChromaServer doomed = ChromaServer.start(dir);
-             ChromaVectorStore store = ChromaVectorStore.open(doomed.url(), "doomed",
-                     ChromaStoreOptions.DEFAULT.withRetry(quick))) {
+             ChromaVectorStore store = ChromaVectorStore.open(doomed.url(), "doomed", OpenMode.CREATE_OR_WRITE,
+                     ChromaStoreOptions.builder().retry(quick).build())) {
             List<VectorRecord> records = records(5, 4, Map.of(), new Random(7));
             store.upsert(records);
             doomed.kill();

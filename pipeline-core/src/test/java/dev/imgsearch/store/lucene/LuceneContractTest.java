@@ -1,12 +1,12 @@
 package dev.imgsearch.store.lucene;
 
-import dev.imgsearch.store.MetadataSchema;
-import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorStoreContractTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The store contract, for each Lucene index kind. */
 class LuceneContractTest {
@@ -14,32 +14,33 @@ class LuceneContractTest {
     @TempDir
     Path dir;
 
-    private VectorStore open(LuceneIndexKind kind, MetadataSchema schema) {
-        LuceneIndexSettings settings = LuceneIndexSettings.DEFAULT.withKind(kind).withSchema(schema);
-        return LuceneVectorStore.open(dir.resolve("index"), settings, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+    private final AtomicInteger indexes = new AtomicInteger();
+
+    private StoreUri newIndex(LuceneIndexKind kind) {
+        return StoreUri.parse("lucene:" + dir.resolve("index-" + indexes.incrementAndGet()) + "?kind=" + kind.id());
     }
 
     @Nested
     class Flat extends VectorStoreContractTest {
         @Override
-        protected VectorStore newStore(MetadataSchema schema) {
-            return open(LuceneIndexKind.FLAT, schema);
+        protected StoreUri newLocation() {
+            return newIndex(LuceneIndexKind.FLAT);
         }
     }
 
     @Nested
     class Hnsw extends VectorStoreContractTest {
         @Override
-        protected VectorStore newStore(MetadataSchema schema) {
-            return open(LuceneIndexKind.HNSW, schema);
+        protected StoreUri newLocation() {
+            return newIndex(LuceneIndexKind.HNSW);
         }
     }
 
     @Nested
     class HnswInt8 extends VectorStoreContractTest {
         @Override
-        protected VectorStore newStore(MetadataSchema schema) {
-            return open(LuceneIndexKind.HNSW_INT8, schema);
+        protected StoreUri newLocation() {
+            return newIndex(LuceneIndexKind.HNSW_INT8);
         }
     }
 }

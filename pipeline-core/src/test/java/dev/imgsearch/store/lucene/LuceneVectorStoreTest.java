@@ -1,6 +1,7 @@
 package dev.imgsearch.store.lucene;
 
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreException;
@@ -55,14 +56,15 @@ class LuceneVectorStoreTest {
     @Test
     void reopeningAfterCloseKeepsRecordsDimensionAndSettings() {
         Path dir = tmp.resolve("idx");
-        LuceneIndexSettings settings = LuceneIndexSettings.DEFAULT.withKind(LuceneIndexKind.HNSW_INT8).withHnsw(8, 50);
+        LuceneIndexSettings settings =
+                LuceneIndexSettings.builder().kind(LuceneIndexKind.HNSW_INT8).maxConn(8).beamWidth(50).build();
         List<VectorRecord> written = records(0, 300, new Random(1));
-        try (LuceneVectorStore store = LuceneVectorStore.open(dir, settings, 50)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, settings, 50)) {
             store.upsert(written);
             store.delete(List.of("r5"));
         }
 
-        try (LuceneVectorStore reopened = LuceneVectorStore.openExisting(dir, false, 50)) {
+        try (LuceneVectorStore reopened = LuceneVectorStore.open(dir, OpenMode.WRITE_EXISTING, 50)) {
             assertEquals(settings, reopened.settings());
             assertEquals(299, reopened.count());
             assertEquals(OptionalInt.of(DIM), reopened.dimension());
@@ -72,7 +74,7 @@ class LuceneVectorStoreTest {
             reopened.upsert(records(300, 310, new Random(2)));
             assertEquals(309, reopened.count());
         }
-        try (LuceneVectorStore again = LuceneVectorStore.openOrCreate(dir, 10)) {
+        try (LuceneVectorStore again = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, 10)) {
             assertEquals(settings, again.settings());
             assertEquals(309, again.count());
         }
@@ -81,15 +83,15 @@ class LuceneVectorStoreTest {
     @Test
     void anEmptyIndexKeepsItsSettingsAndGetsItsDimensionFromTheFirstUpsert() {
         Path dir = tmp.resolve("idx");
-        LuceneIndexSettings flat = LuceneIndexSettings.DEFAULT.withKind(LuceneIndexKind.FLAT);
-        LuceneVectorStore.open(dir, flat, 10).close();
+        LuceneIndexSettings flat = LuceneIndexSettings.builder().kind(LuceneIndexKind.FLAT).build();
+        LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, flat, 10).close();
 
-        try (LuceneVectorStore store = LuceneVectorStore.openExisting(dir, false, 10)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.WRITE_EXISTING, 10)) {
             assertEquals(flat, store.settings());
             assertEquals(OptionalInt.empty(), store.dimension());
             store.upsert(records(0, 3, new Random(3)));
         }
-        try (LuceneVectorStore store = LuceneVectorStore.openExisting(dir, true, 10)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.READ_ONLY, 10)) {
             assertEquals(OptionalInt.of(DIM), store.dimension());
         }
     }
@@ -102,8 +104,8 @@ class LuceneVectorStoreTest {
                 LuceneIndexKind.HNSW_INT8, "Lucene99HnswScalarQuantizedVectorsFormat");
         for (var entry : formats.entrySet()) {
             Path dir = tmp.resolve(entry.getKey().id());
-            try (LuceneVectorStore store = LuceneVectorStore.open(
-                    dir, LuceneIndexSettings.DEFAULT.withKind(entry.getKey()), 10)) {
+            try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE,
+                    LuceneIndexSettings.builder().kind(entry.getKey()).build(), 10)) {
                 store.upsert(records(0, 5, new Random(4)));
             }
             try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir))) {
@@ -117,30 +119,31 @@ class LuceneVectorStoreTest {
     @Test
     void forceMergeLeavesFewerSegmentsAndTheSameResults() {
         Random random = new Random(14);
-        try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("idx"), LuceneIndexSettings.DEFAULT, 50)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("idx"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, 50)) {
             for (int b = 0; b < 6; b++) {
                 store.upsert(records(b * 40, (b + 1) * 40, random));
             }
             store.delete(List.of("r3"));
             float[] query = gaussian(random);
-            List<SearchHit> before = store.search(query, SearchRequest.top(10).withExtraNeighbors(50));
+            List<SearchHit> before = store.search(query, SearchRequest.builder().k(10).extraNeighbors(50).build());
             assertTrue(store.segmentCount() > 1);
 
             store.forceMerge(1);
 
             assertEquals(1, store.segmentCount());
             assertEquals(239, store.count());
-            assertEquals(before, store.search(query, SearchRequest.top(10).withExtraNeighbors(50)));
+            assertEquals(before, store.search(query, SearchRequest.builder().k(10).extraNeighbors(50).build()));
         }
     }
 
     @Test
     void openingWithOtherSettingsThanTheIndexWasCreatedWithIsRejected() {
         Path dir = tmp.resolve("idx");
-        LuceneVectorStore.open(dir, LuceneIndexSettings.DEFAULT, 10).close();
+        LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, LuceneIndexSettings.DEFAULT, 10).close();
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LuceneVectorStore.open(
-                dir, LuceneIndexSettings.DEFAULT.withKind(LuceneIndexKind.FLAT), 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LuceneVectorStore.open(dir,
+                OpenMode.CREATE_OR_WRITE, LuceneIndexSettings.builder().kind(LuceneIndexKind.FLAT).build(), 10));
 
         assertTrue(e.getMessage().contains("created as hnsw"), e.getMessage());
     }
@@ -148,10 +151,10 @@ class LuceneVectorStoreTest {
     @Test
     void openingAMissingOrEmptyDirectoryForReadingIsAOneLineError() throws IOException {
         StoreException missing = assertThrows(StoreException.class,
-                () -> LuceneVectorStore.openExisting(tmp.resolve("nowhere"), true, 10));
+                () -> LuceneVectorStore.open(tmp.resolve("nowhere"), OpenMode.READ_ONLY, 10));
         Files.createDirectories(tmp.resolve("empty"));
         StoreException empty = assertThrows(StoreException.class,
-                () -> LuceneVectorStore.openExisting(tmp.resolve("empty"), true, 10));
+                () -> LuceneVectorStore.open(tmp.resolve("empty"), OpenMode.READ_ONLY, 10));
 
         assertOneLine(missing, "no Lucene index at " + tmp.resolve("nowhere"));
         assertOneLine(empty, "no Lucene index at " + tmp.resolve("empty"));
@@ -161,7 +164,8 @@ class LuceneVectorStoreTest {
     @Test
     void aCorruptIndexIsAOneLineErrorAndIsLeftUntouched() throws IOException {
         Path dir = tmp.resolve("idx");
-        try (LuceneVectorStore store = LuceneVectorStore.open(dir, LuceneIndexSettings.DEFAULT, 10)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, 10)) {
             store.upsert(records(0, 20, new Random(5)));
         }
         Path segments;
@@ -176,9 +180,10 @@ class LuceneVectorStoreTest {
         Files.write(segments, bytes);
         Set<String> before = fileNames(dir);
 
-        StoreException reading = assertThrows(StoreException.class, () -> LuceneVectorStore.openExisting(dir, true, 10));
+        StoreException reading = assertThrows(StoreException.class, () -> LuceneVectorStore.open(dir,
+                OpenMode.READ_ONLY, 10));
         StoreException writing = assertThrows(StoreException.class,
-                () -> LuceneVectorStore.open(dir, LuceneIndexSettings.DEFAULT, 10));
+                () -> LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, LuceneIndexSettings.DEFAULT, 10));
 
         assertOneLine(reading, "Lucene index at " + dir);
         assertOneLine(writing, "Lucene index at " + dir);
@@ -194,7 +199,7 @@ class LuceneVectorStoreTest {
             writer.addDocument(doc);
         }
 
-        StoreException e = assertThrows(StoreException.class, () -> LuceneVectorStore.openExisting(dir, true, 10));
+        StoreException e = assertThrows(StoreException.class, () -> LuceneVectorStore.open(dir, OpenMode.READ_ONLY, 10));
 
         assertOneLine(e, "not written by imgsearch");
     }
@@ -202,13 +207,15 @@ class LuceneVectorStoreTest {
     @Test
     void aSecondWriterIsRefusedWhileReadersShareTheIndex() {
         Path dir = tmp.resolve("idx");
-        try (LuceneVectorStore writer = LuceneVectorStore.open(dir, LuceneIndexSettings.DEFAULT, 10)) {
+        try (LuceneVectorStore writer = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, 10)) {
             writer.upsert(records(0, 10, new Random(6)));
 
-            StoreException second = assertThrows(StoreException.class, () -> LuceneVectorStore.openExisting(dir, false, 10));
+            StoreException second = assertThrows(StoreException.class, () -> LuceneVectorStore.open(dir,
+                    OpenMode.WRITE_EXISTING, 10));
             assertOneLine(second, "already open for writing");
 
-            try (LuceneVectorStore reader = LuceneVectorStore.openExisting(dir, true, 10)) {
+            try (LuceneVectorStore reader = LuceneVectorStore.open(dir, OpenMode.READ_ONLY, 10)) {
                 assertEquals(10, reader.count());
                 assertThrows(IllegalStateException.class, () -> reader.upsert(records(10, 11, new Random(7))));
                 assertThrows(IllegalStateException.class, () -> reader.delete(List.of("r1")));
@@ -230,7 +237,8 @@ class LuceneVectorStoreTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger searches = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("idx"), LuceneIndexSettings.DEFAULT, 50)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("idx"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT, 50)) {
             store.upsert(records(0, batchSize, new Random(9)));
             List<Future<?>> readers = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
@@ -238,7 +246,8 @@ class LuceneVectorStoreTest {
                 readers.add(pool.submit(() -> {
                     while (writing.get()) {
                         float[] query = gaussian(random);
-                        List<SearchHit> hits = store.search(query, SearchRequest.top(10).withExtraNeighbors(10));
+                        List<SearchHit> hits = store.search(query,
+                                SearchRequest.builder().k(10).extraNeighbors(10).build());
                         assertEquals(10, hits.size());
                         for (int i = 1; i < hits.size(); i++) {
                             assertTrue(hits.get(i - 1).score() >= hits.get(i).score());
@@ -317,7 +326,7 @@ class LuceneVectorStoreTest {
         }
         assertTrue(committed >= 5, "the child writer never got going");
 
-        try (LuceneVectorStore store = LuceneVectorStore.openExisting(dir, false, 10)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.WRITE_EXISTING, 10)) {
             long count = store.count();
             assertTrue(count >= (long) committed * CrashingWriter.BATCH, "acknowledged batches were lost: " + count);
             assertEquals(0, count % CrashingWriter.BATCH, "a killed writer left half a batch: " + count);
@@ -331,7 +340,8 @@ class LuceneVectorStoreTest {
 
         public static void main(String[] args) {
             Random random = new Random(13);
-            try (LuceneVectorStore store = LuceneVectorStore.open(Path.of(args[0]), LuceneIndexSettings.DEFAULT, 10)) {
+            try (LuceneVectorStore store = LuceneVectorStore.open(Path.of(args[0]), OpenMode.CREATE_OR_WRITE,
+                    LuceneIndexSettings.DEFAULT, 10)) {
                 for (int b = 0; ; b++) {
                     store.upsert(records(b * BATCH, (b + 1) * BATCH, random));
                     System.out.println("committed " + (b + 1));
@@ -343,11 +353,13 @@ class LuceneVectorStoreTest {
     private double recallAt10(LuceneIndexKind kind, List<VectorRecord> records, List<float[]> queries,
                               List<Set<String>> truth, int extra) {
         try (LuceneVectorStore store = LuceneVectorStore.open(tmp.resolve("recall-" + kind.id() + "-" + extra),
-                LuceneIndexSettings.DEFAULT.withKind(kind).withHnsw(16, 100), 20)) {
+                OpenMode.CREATE_OR_WRITE,
+                        LuceneIndexSettings.builder().kind(kind).maxConn(16).beamWidth(100).build(), 20)) {
             store.upsert(records);
             int found = 0;
             for (int q = 0; q < queries.size(); q++) {
-                for (SearchHit hit : store.search(queries.get(q), SearchRequest.top(10).withExtraNeighbors(extra))) {
+                for (SearchHit hit : store.search(queries.get(q),
+                        SearchRequest.builder().k(10).extraNeighbors(extra).build())) {
                     if (truth.get(q).contains(hit.id())) {
                         found++;
                     }

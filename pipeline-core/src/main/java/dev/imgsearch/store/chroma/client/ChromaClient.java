@@ -90,6 +90,11 @@ public final class ChromaClient {
         return collection(send("GET", BASE + "/collections/" + name, null));
     }
 
+    /** Replaces the collection's metadata, every key of it: Chroma keeps none of the old keys. */
+    public void replaceCollectionMetadata(String collectionId, Map<String, Object> metadata) {
+        send("PUT", BASE + "/collections/" + collectionId, Map.of("new_metadata", metadata));
+    }
+
     /**
      * Inserts or updates records. A null metadata value removes that key from an existing record, which is how a
      * caller replaces rather than merges metadata.

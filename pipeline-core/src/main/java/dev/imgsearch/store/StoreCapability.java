@@ -1,0 +1,9 @@
+package dev.imgsearch.store;
+
+/** What a kind of store can do, for callers that choose how to use a store from its URI alone. */
+public enum StoreCapability {
+    /** Several writers may write at once, each through its own client (one per Spark task). */
+    PARALLEL_WRITERS,
+    /** Reached over the network, so every machine of a cluster reaches the same store (not a local directory). */
+    REMOTE
+}

@@ -1,0 +1,5 @@
+/**
+ * A small typed client for the parts of Chroma's v2 REST API the store needs ({@link
+ * dev.imgsearch.store.chroma.client.ChromaClient}); kept apart so that a published v2 client can replace it.
+ */
+package dev.imgsearch.store.chroma.client;

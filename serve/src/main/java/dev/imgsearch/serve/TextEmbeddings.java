@@ -20,7 +20,7 @@ final class TextEmbeddings implements AutoCloseable {
     /** How long the oldest query of a batch may wait for others; small against a text pass of ~10 ms on a CPU. */
     static final Duration BATCH_WINDOW = Duration.ofMillis(2);
     static final int MAX_BATCH = 32;
-    /** Two passes at once: on 2 CPU cores, two passes of 4 short texts embed 1.2-1.9 times as many texts per second as one. */
+    /** Two passes at once: a pass over a few short texts leaves the cores idle between its small matrix products. */
     static final int PASSES = 2;
 
     private final TextBatcher batcher;

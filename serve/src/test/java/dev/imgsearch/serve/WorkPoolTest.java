@@ -58,13 +58,15 @@ class WorkPoolTest {
     }
 
     @Test
-    void aRequestWaitingLongerThanItsLimitForAWorkerGets503() throws Exception {
+    void aRequestOrATextPassWaitingLongerThanItsLimitForAWorkerGets503() throws Exception {
         WorkPool pool = new WorkPool(new WorkLimits(1, 5, 64 * MIB), 100_000_000, WAIT, metrics);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> running = occupy(pool, release);
-        ApiException refused = assertThrows(ApiException.class, () -> pool.run(() -> "never"));
-        assertEquals(503, refused.status());
-        assertTrue(refused.getMessage().contains("no decode and embed worker came free"), refused.getMessage());
+        for (ApiException refused : List.of(assertThrows(ApiException.class, () -> pool.run(() -> "never")),
+                assertThrows(ApiException.class, () -> pool.worker(() -> "never")))) {
+            assertEquals(503, refused.status());
+            assertTrue(refused.getMessage().contains("no decode and embed worker came free"), refused.getMessage());
+        }
         release.countDown();
         running.get(10, TimeUnit.SECONDS);
     }
@@ -153,18 +155,6 @@ class WorkPoolTest {
         release.countDown();
         assertEquals("a", waiting.get(0).get(10, TimeUnit.SECONDS));
         assertEquals("b", waiting.get(1).get(10, TimeUnit.SECONDS));
-    }
-
-    @Test
-    void aPassWaitingLongerThanItsLimitForAWorkerGets503() throws Exception {
-        WorkPool pool = new WorkPool(new WorkLimits(1, 5, 64 * MIB), 100_000_000, WAIT, metrics);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<?> running = occupy(pool, release);
-        ApiException refused = assertThrows(ApiException.class, () -> pool.worker(() -> "never"));
-        assertEquals(503, refused.status());
-        assertTrue(refused.getMessage().contains("no decode and embed worker came free"), refused.getMessage());
-        release.countDown();
-        running.get(10, TimeUnit.SECONDS);
     }
 
     /** Holds the pool's only worker until {@code release}. */

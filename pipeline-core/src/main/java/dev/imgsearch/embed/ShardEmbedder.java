@@ -7,6 +7,8 @@ import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.record.RecordParquetWriter;
+import dev.imgsearch.source.ByteRange;
+import dev.imgsearch.source.ItemInfo;
 import dev.imgsearch.source.SourceItem;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -86,8 +88,12 @@ public final class ShardEmbedder {
     }
 
     private void write(Prepared p, float[] vector, RecordParquetWriter embeddings) throws IOException {
+        ItemInfo info = p.item().info();
+        ByteRange member = info.member();
         embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(),
-                RecordIds.sha256Hex(p.item().bytes()), embedder.descriptor().name(), vector, p.item().caption()));
+                RecordIds.sha256Hex(p.item().bytes()), embedder.descriptor().name(), vector, info.caption(),
+                info.label(), info.metadataJson(), member == null ? null : member.offset(),
+                member == null ? null : member.length()));
     }
 
     /** Rows written to each output. */

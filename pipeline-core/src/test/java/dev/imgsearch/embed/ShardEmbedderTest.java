@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.record.RecordParquetWriter;
+import dev.imgsearch.source.ItemInfo;
 import dev.imgsearch.source.SourceItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +30,10 @@ class ShardEmbedderTest {
 
     private List<SourceItem> items() throws Exception {
         byte[] png = Files.readAllBytes(IMAGE);
-        return List.of(SourceItem.read("file:/a.png", png, null, Map.of()),
-                SourceItem.read("file:/b.png", new byte[] {1, 2, 3}, null, Map.of()),
-                SourceItem.unreadable("file:/c.png", "permission denied", null, Map.of()),
-                SourceItem.read("file:/d.png", png, "a caption", Map.of()));
+        return List.of(SourceItem.read("file:/a.png", png, ItemInfo.NONE),
+                SourceItem.read("file:/b.png", new byte[] {1, 2, 3}, ItemInfo.NONE),
+                SourceItem.unreadable("file:/c.png", "permission denied", ItemInfo.NONE),
+                SourceItem.read("file:/d.png", png, ItemInfo.caption("a caption")));
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class ClipModel implements AutoCloseable {
         }
         ClipTokenizer tokenizer;
         try {
-            tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId());
+            tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId(),
+                    descriptor.textPadding());
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot load tokenizer " + tokenizerFile + ": "
                     + OneLine.of(e), e);
@@ -147,7 +148,10 @@ public final class ClipModel implements AutoCloseable {
                 scope -> new NDArray[] {scope.create(batch, new Shape(rows, 3, size, size))});
     }
 
-    /** Embeds texts; longer texts are truncated to the context length. All texts run as one batch. */
+    /**
+     * Embeds texts; longer texts are truncated to the context length. All texts run as one batch, as long as its
+     * longest text unless the descriptor asks for {@link TextPadding#MAX_LENGTH}.
+     */
     public float[][] embedTexts(List<String> texts) {
         if (texts.isEmpty()) {
             return new float[0][];
@@ -156,7 +160,7 @@ public final class ClipModel implements AutoCloseable {
         // Tokenized inside run: the tokenizer is native too and must not be used once the model is closed.
         return run("get_text_features", rows, scope -> {
             ClipTokenizer.Tokens tokens = tokenizer.encode(texts);
-            int length = tokenizer.contextLength();
+            int length = tokens.length();
             long[] ids = new long[rows * length];
             long[] mask = new long[rows * length];
             for (int i = 0; i < rows; i++) {

@@ -99,6 +99,15 @@ class ImageDecoderTest {
     }
 
     @Test
+    void jpegCompressedCmykTiffIsRefusedWithItsLayout() throws IOException {
+        // Pillow gets these pixels from libtiff's JPEG codec; with no fixture proving the same bytes here, the layout is
+        // refused by name rather than decoded into colours that may differ from Pillow's.
+        byte[] data = fixture("tiff_cmyk_lzw.tif");
+        setTiffTag(data, 259, 7);
+        assertEquals("unsupported TIFF layout: CMYK, JPEG-compressed", reason(data));
+    }
+
+    @Test
     void aGifWithAnLzwCodeSizePastEightFailsCleanlyWhenBroken() throws IOException {
         byte[] gif = fixture("gif_lzw_code9.gif");
         // The code size byte follows the screen descriptor, the 256-colour table and the image descriptor.

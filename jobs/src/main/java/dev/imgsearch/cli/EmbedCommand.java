@@ -7,6 +7,7 @@ import dev.imgsearch.jobs.EmbedSettings;
 import dev.imgsearch.jobs.RunReport;
 import dev.imgsearch.jobs.SparkSessions;
 import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.source.SourcePlan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,6 +54,11 @@ final class EmbedCommand implements Callable<Integer> {
                 + "them, or every shard (another --shard-size): without it such a run stops and says how much.")
     boolean pruneStale;
 
+    @Option(names = "--allow-partial",
+            description = "Embed a partial Hugging Face Parquet export (the Hub converts large splits only in part) "
+                + "knowingly; the run report then says \"partial\". Without it such an input is refused.")
+    boolean allowPartial;
+
     @Mixin
     SparkOptions spark;
 
@@ -72,16 +78,18 @@ final class EmbedCommand implements Callable<Integer> {
             for (Tuple2<String, String> kv : session.sparkContext().getConf().getAllWithPrefix("spark.hadoop.")) {
                 hadoopConf.put(kv._1(), kv._2());
             }
-            SourceOptions source = SourceOptions.fromEnvironment().withFormat(embed.format())
-                    .withImageColumn(embed.imageColumn()).withCaptionColumn(embed.captionColumn)
-                    .withHadoopConf(hadoopConf);
+            SourceOptions source = SourceOptions.fromEnvironment().toBuilder().format(embed.format())
+                    .imageColumn(embed.imageColumn).captionColumn(embed.captionColumn).hadoopConf(hadoopConf)
+                    .allowPartial(allowPartial).build();
             EmbedSettings settings = EmbedSettings.builder(embed.input, embed.output).source(source)
                     .model(model.model).batchSize(embed.batchSize()).shardSize(embed.shardSize()).maxPixels(maxPixels)
                     .worker(shardIndex, numShards).stale(pruneStale ? RerunCheck.Stale.PRUNE : RerunCheck.Stale.GUARD)
                     .build();
             RunReport report = EmbedJob.run(session, settings);
-            spec.commandLine().getOut().printf("embedded %d, failed %d, skipped %d (already done) -> %s%n",
-                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(), embed.output);
+            spec.commandLine().getOut().printf("embedded %d, failed %d, skipped %d (already done)%s%s -> %s%n",
+                    report.embeddedThisRun(), report.failedThisRun(), report.skippedImages(),
+                    report.skippedFiles().isEmpty() ? "" : "; skipped: " + SourcePlan.summary(report.skippedFiles()),
+                    report.partial() ? "; partial input" : "", embed.output);
         }
         return 0;
     }

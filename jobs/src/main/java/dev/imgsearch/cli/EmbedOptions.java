@@ -21,8 +21,10 @@ final class EmbedOptions {
     CommandSpec spec;
 
     @Option(names = "--input", required = true, paramLabel = "URI",
-            description = "Images: a directory (recursive), s3a://bucket/prefix, hf://datasets/ORG/NAME, "
-                + "or a Parquet dataset with an image column.")
+            description = {"Images: a folder (recursive) or file, s3a://bucket/prefix, hf://datasets/ORG/NAME[@REV][/PATH]"
+                + " (@~parquet: the Hub's Parquet export), or a tar brace pattern (shards-{00000..00099}.tar).",
+                "Image files (with metadata.csv/jsonl, .txt sidecars, class folders), WebDataset .tar/.tar.gz/.tgz"
+                + " shards and Parquet with an image column are told apart by their files."})
     String input;
 
     @Option(names = "--output", required = true, paramLabel = "URI",
@@ -39,16 +41,17 @@ final class EmbedOptions {
     Integer shardSize;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "How to read --input: ${COMPLETION-CANDIDATES} (default AUTO: Parquet for hf:// and "
-                + "*.parquet, image files otherwise).")
+            description = "How --input holds the images: ${COMPLETION-CANDIDATES} (default AUTO: tar shards if there "
+                + "are any, else image files, else Parquet).")
     SourceOptions.Format format;
 
     @Option(names = "--image-column", paramLabel = "NAME",
-            description = "Parquet sources: the image column, binary or {bytes, path} (default: image).")
+            description = "Parquet sources: the image column, binary or {bytes, path} (default: the Image feature of "
+                + "the Hugging Face metadata, else image, img, jpg, jpeg, png or webp).")
     String imageColumn;
 
     @Option(names = "--caption-column", paramLabel = "NAME",
-            description = "Parquet sources: a string column to keep as the caption (default: 'caption' if present).")
+            description = "Parquet sources: a string column to keep as the caption (default: caption, text or txt).")
     String captionColumn;
 
     /** Usage errors (exit code 2) for values no run can take. */
@@ -68,10 +71,6 @@ final class EmbedOptions {
 
     SourceOptions.Format format() {
         return format == null ? SourceOptions.Format.AUTO : format;
-    }
-
-    String imageColumn() {
-        return imageColumn == null ? "image" : imageColumn;
     }
 
     /** The settings of skypilot/embed.yaml for the options given (the task keeps its defaults for the others). */

@@ -14,6 +14,7 @@ import dev.imgsearch.source.ImageSource;
 import dev.imgsearch.source.ImageSources;
 import dev.imgsearch.source.Shard;
 import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.SourcePlan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,7 +47,14 @@ public final class EmbedJob {
         long started = System.nanoTime();
         Configuration conf = settings.hadoopConfiguration();
         ImageSource source = ImageSources.open(settings.input(), settings.source());
-        List<Shard> plan = source.plan(settings.shardSize());
+        SourcePlan sourcePlan = source.plan(settings.shardSize());
+        List<Shard> plan = sourcePlan.shards();
+        if (!sourcePlan.skipped().isEmpty()) {
+            LOG.info("{}: skipped {}", settings.input(), sourcePlan.skippedSummary());
+        }
+        if (sourcePlan.partial()) {
+            LOG.warn("{} is only part of its dataset (a partial Parquet export, taken as asked)", settings.input());
+        }
         List<Shard> planned = Shards.forWorker(plan, settings.shardIndex(), settings.numShards());
         Set<String> planIds = plan.stream().map(Shard::id).collect(Collectors.toSet());
         Set<String> mine = planned.stream().map(Shard::id).collect(Collectors.toSet());
@@ -83,11 +91,12 @@ public final class EmbedJob {
                 planned.size(), earlier.size(), ran.size(),
                 embeddedNow + earlier.stream().mapToLong(ShardSummary::embedded).sum(),
                 failedNow + earlier.stream().mapToLong(ShardSummary::failed).sum(),
-                embeddedNow, failedNow, skippedImages, (embeddedNow + failedNow) / seconds, ran);
+                embeddedNow, failedNow, skippedImages, (embeddedNow + failedNow) / seconds, ran,
+                sourcePlan.skipped(), sourcePlan.partial());
         report.writeTo(output, settings.shardIndex(), settings.numShards());
-        LOG.info("done in {} s: {} embedded, {} failed, {} skipped (already committed); {} images/s",
+        LOG.info("done in {} s: {} embedded, {} failed, {} skipped (already committed); {} images/s{}",
                 String.format("%.1f", seconds), embeddedNow, failedNow, skippedImages,
-                String.format("%.1f", report.imagesPerSecond()));
+                String.format("%.1f", report.imagesPerSecond()), sourcePlan.partial() ? "; partial input" : "");
         return report;
     }
 
@@ -106,8 +115,9 @@ public final class EmbedJob {
             List<Shard> todo) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LongAccumulator imagesDone = spark.sparkContext().longAccumulator("imgsearch.images");
-        ShardProgress progress = new ShardProgress(todo.size(), todo.stream().mapToLong(Shard::itemCount).sum(),
-                imagesDone);
+        boolean counted = todo.stream().allMatch(s -> s.itemCount() != Shard.UNKNOWN_COUNT);
+        ShardProgress progress = new ShardProgress(todo.size(),
+                counted ? todo.stream().mapToLong(Shard::itemCount).sum() : Shard.UNKNOWN_COUNT, imagesDone);
         spark.sparkContext().addSparkListener(progress);
         try {
             jsc.setJobDescription("embed " + todo.size() + " shards of " + settings.input());

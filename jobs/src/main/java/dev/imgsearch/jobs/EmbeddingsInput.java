@@ -101,10 +101,17 @@ final class EmbeddingsInput {
         for (int i = 0; i < vector.length; i++) {
             vector[i] = values.get(i);
         }
-        int caption = row.schema().getFieldIndex("caption").isDefined() ? row.fieldIndex("caption") : -1;
         return new EmbeddingRecord(row.getString(row.fieldIndex("id")), row.getString(row.fieldIndex("uri")),
                 row.getInt(row.fieldIndex("width")), row.getInt(row.fieldIndex("height")),
                 row.getString(row.fieldIndex("sha256")), row.getString(row.fieldIndex("model")), vector,
-                caption < 0 || row.isNullAt(caption) ? null : row.getString(caption));
+                optional(row, "caption"), optional(row, "label"), optional(row, "metadata"),
+                optional(row, "source_offset"), optional(row, "source_length"));
+    }
+
+    /** A column that outputs of older versions lack, or a null value: null. */
+    @SuppressWarnings("unchecked")
+    private static <T> T optional(Row row, String column) {
+        int index = row.schema().getFieldIndex(column).isDefined() ? row.fieldIndex(column) : -1;
+        return index < 0 || row.isNullAt(index) ? null : (T) row.get(index);
     }
 }

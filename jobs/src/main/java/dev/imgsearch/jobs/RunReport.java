@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The embed job's run report, written into the output (see {@link EmbedOutput#runReport}).
@@ -28,6 +29,8 @@ import java.util.List;
  * @param skippedImages    inputs in skipped shards (already done)
  * @param imagesPerSecond  inputs processed by this run per second of its wall time
  * @param shards           per-shard summaries of this run
+ * @param skippedFiles     files of the input that no layout reads, by reason ("not images by name": 3)
+ * @param partial          true when the input is knowingly only part of its dataset (a partial Hub Parquet export)
  */
 public record RunReport(
         String input,
@@ -44,7 +47,9 @@ public record RunReport(
         long failedThisRun,
         long skippedImages,
         double imagesPerSecond,
-        List<ShardSummary> shards) {
+        List<ShardSummary> shards,
+        Map<String, Long> skippedFiles,
+        boolean partial) {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

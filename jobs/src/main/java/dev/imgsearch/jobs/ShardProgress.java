@@ -1,6 +1,7 @@
 package dev.imgsearch.jobs;
 
 import dev.imgsearch.common.OneLine;
+import dev.imgsearch.source.Shard;
 import java.time.Duration;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.TaskEndReason;
@@ -38,9 +39,12 @@ final class ShardProgress extends SparkListener {
         double elapsed = (System.nanoTime() - started) / 1e9;
         long done = imagesDone.value();
         double rate = done / Math.max(elapsed, 1e-9);
-        long etaSeconds = rate > 0 ? Math.round(Math.max(0, images - done) / rate) : 0;
-        LOG.info("progress: {}/{} shards, {}/{} images, {} images/s, ETA {}", finished, shards, done, images,
-                String.format("%.1f", rate), format(Duration.ofSeconds(etaSeconds)));
+        // Tar shards tell their size only once read: then the ETA goes by shards.
+        double left = images == Shard.UNKNOWN_COUNT ? elapsed * (shards - finished) / finished
+                : rate > 0 ? Math.max(0, images - done) / rate : 0;
+        LOG.info("progress: {}/{} shards, {}/{} images, {} images/s, ETA {}", finished, shards, done,
+                images == Shard.UNKNOWN_COUNT ? "?" : images, String.format("%.1f", rate),
+                format(Duration.ofSeconds(Math.round(left))));
     }
 
     private static String oneLine(TaskEndReason reason) {

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.imgsearch.source.FileListShard;
+import dev.imgsearch.source.DatasetFiles;
 import dev.imgsearch.source.Shards;
+import dev.imgsearch.source.folder.FileListShard;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,8 @@ class ShardAssignmentTest {
         for (int first = 0; first < images; first += shardSize) {
             List<FileListShard.Entry> files = new ArrayList<>();
             for (int i = first; i < Math.min(images, first + shardSize); i++) {
-                files.add(new FileListShard.Entry("file:/data/img-" + i + ".png", 1000, null));
+                files.add(new FileListShard.Entry(new DatasetFiles.StoredFile("img-" + i + ".png",
+                        "file:/data/img-" + i + ".png", 1000, "0", null), null, null, null, List.of()));
             }
             plan.add(new FileListShard(String.format("%05d", plan.size()), files));
         }
@@ -37,7 +39,7 @@ class ShardAssignmentTest {
                     int most = 0;
                     for (ShardAssignment part : ShardAssignment.split(jobs)) {
                         List<FileListShard> mine = Shards.forWorker(plan, part.shardIndex(), part.numShards());
-                        mine.forEach(shard -> shard.files().forEach(file -> embedded.add(file.uri())));
+                        mine.forEach(shard -> shard.files().forEach(file -> embedded.add(file.file().uri())));
                         fewest = Math.min(fewest, mine.size());
                         most = Math.max(most, mine.size());
                     }

@@ -7,6 +7,8 @@ import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.record.RecordParquetWriter;
+import dev.imgsearch.source.ByteRange;
+import dev.imgsearch.source.ItemInfo;
 import dev.imgsearch.source.SourceItem;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -126,13 +128,18 @@ public final class ShardEmbedder {
             return 0;
         }
         float[][] vectors = embedder.embedPixels(batch.stream().map(Prepared::pixels).toArray(float[][]::new));
-        String model = embedder.descriptor().name();
         for (int i = 0; i < batch.size(); i++) {
-            Prepared p = batch.get(i);
-            embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(), p.sha256(), model,
-                    vectors[i], p.item().caption()));
+            write(batch.get(i), vectors[i], embeddings);
         }
         return batch.size();
+    }
+
+    private void write(Prepared p, float[] vector, RecordParquetWriter embeddings) throws IOException {
+        ItemInfo info = p.item().info();
+        ByteRange member = info.member();
+        embeddings.write(new EmbeddingRecord(p.id(), p.item().uri(), p.width(), p.height(), p.sha256(),
+                embedder.descriptor().name(), vector, info.caption(), info.label(), info.metadataJson(),
+                member == null ? null : member.offset(), member == null ? null : member.length()));
     }
 
     /** Rows written to each output. */

@@ -9,7 +9,8 @@ import org.apache.parquet.schema.Types;
  * The Parquet schemas of the embed job's output, documented in the README.
  *
  * <p>The embedding is a standard three-level {@code LIST<FLOAT>} so that Spark, pyarrow and DuckDB read it as
- * {@code array<float>} with no custom code.
+ * {@code array<float>} with no custom code. The metadata is a JSON object in a plain string column, which every
+ * one of them reads as a string and DuckDB's {@code json_extract} and Spark's {@code from_json} take apart.
  */
 public final class EmbeddingParquet {
 
@@ -22,6 +23,10 @@ public final class EmbeddingParquet {
             .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("model")
             .requiredList().requiredElement(PrimitiveTypeName.FLOAT).named("embedding")
             .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("caption")
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("label")
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("metadata")
+            .optional(PrimitiveTypeName.INT64).named("source_offset")
+            .optional(PrimitiveTypeName.INT64).named("source_length")
             .named("embedding_record");
 
     public static final MessageType ERRORS = Types.buildMessage()

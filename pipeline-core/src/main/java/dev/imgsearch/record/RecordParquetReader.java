@@ -29,9 +29,19 @@ public final class RecordParquetReader implements Closeable {
         for (int i = 0; i < dim; i++) {
             embedding[i] = list.getGroup("list", i).getFloat("element", 0);
         }
-        String caption = row.getFieldRepetitionCount("caption") == 0 ? null : row.getString("caption", 0);
         return new EmbeddingRecord(row.getString("id", 0), row.getString("uri", 0), row.getInteger("width", 0),
-                row.getInteger("height", 0), row.getString("sha256", 0), row.getString("model", 0), embedding, caption);
+                row.getInteger("height", 0), row.getString("sha256", 0), row.getString("model", 0), embedding,
+                optionalString(row, "caption"), optionalString(row, "label"), optionalString(row, "metadata"),
+                optionalLong(row, "source_offset"), optionalLong(row, "source_length"));
+    }
+
+    /** Outputs written before a column existed lack it: they read as null. */
+    private static String optionalString(Group row, String name) {
+        return row.getType().containsField(name) && row.getFieldRepetitionCount(name) > 0 ? row.getString(name, 0) : null;
+    }
+
+    private static Long optionalLong(Group row, String name) {
+        return row.getType().containsField(name) && row.getFieldRepetitionCount(name) > 0 ? row.getLong(name, 0) : null;
     }
 
     /** The next error row, or null at the end of the file. */

@@ -110,8 +110,12 @@ public final class RecordParquetWriter implements Closeable {
                 string(4, "sha256", r.sha256());
                 string(5, "model", r.model());
                 floatList(6, "embedding", r.embedding());
-                if (r.caption() != null) {
-                    string(7, "caption", r.caption());
+                optionalString(7, "caption", r.caption());
+                optionalString(8, "label", r.label());
+                optionalString(9, "metadata", r.metadata());
+                if (r.sourceOffset() != null) {
+                    int64(10, "source_offset", r.sourceOffset());
+                    int64(11, "source_length", r.sourceLength());
                 }
             } else if (record instanceof FailedImage f) {
                 string(0, "id", f.id());
@@ -127,6 +131,18 @@ public final class RecordParquetWriter implements Closeable {
         private void string(int index, String name, String value) {
             out.startField(name, index);
             out.addBinary(Binary.fromString(value));
+            out.endField(name, index);
+        }
+
+        private void optionalString(int index, String name, String value) {
+            if (value != null) {
+                string(index, name, value);
+            }
+        }
+
+        private void int64(int index, String name, long value) {
+            out.startField(name, index);
+            out.addLong(value);
             out.endField(name, index);
         }
 

@@ -1,17 +1,30 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.files.HadoopDatasetFiles;
+import dev.imgsearch.source.files.LocalDatasetFiles;
+import dev.imgsearch.source.folder.ImageFolderLayout;
+import dev.imgsearch.source.hub.HubClient;
+import dev.imgsearch.source.hub.HubDatasetFiles;
+import dev.imgsearch.source.hub.HubDatasetUri;
+import dev.imgsearch.source.parquet.ParquetLayout;
+import dev.imgsearch.source.tar.TarLayout;
+
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Chooses the source for a location. Cheap and free of I/O, so executors call it too.
+ * Chooses the source for a location. Cheap and free of I/O, so executors call it too. Where the files live:
  * <ul>
- *   <li>{@code hf://datasets/ORG/NAME[@REVISION][/CONFIG[/SPLIT]]}: a Hugging Face dataset's Parquet files
- *       (see {@link HubDatasetUri}), read with HTTP range requests;</li>
- *   <li>a local path or {@code file:} URI, or any Hadoop URI ({@code s3a://bucket/prefix}): a Parquet file or folder
- *       when the format option says so or the path ends in {@code .parquet}, otherwise a folder of image files.</li>
+ *   <li>{@code hf://datasets/ORG/NAME[@REVISION][/PATH]}: a Hugging Face dataset repository (see
+ *       {@link HubDatasetUri}), read over HTTP;</li>
+ *   <li>a local path or {@code file:} URI;</li>
+ *   <li>any other Hadoop URI ({@code s3a://bucket/prefix}).</li>
  * </ul>
+ * Each is a folder or one file, or a WebDataset brace pattern ({@code shards-{00000..00099}.tar}) naming files that
+ * must all exist. How they hold the images ({@link SourceOptions.Format}) is read from the files unless given.
  */
 public final class ImageSources {
 
@@ -21,31 +34,31 @@ public final class ImageSources {
     }
 
     public static ImageSource open(String location, SourceOptions options) {
-        if (HubDatasetUri.matches(location)) {
-            if (options.format() == SourceOptions.Format.IMAGES) {
-                throw new IllegalArgumentException("Hugging Face datasets are read as Parquet, not as image files: " + location);
-            }
-            HubDatasetUri dataset = HubDatasetUri.parse(location);
-            return new ParquetImageSource(location, () -> new HubParquetStore(dataset,
-                    new HubClient(options.hfEndpoint(), options.hfToken(), dataset.repo())), options);
+        String root = location;
+        List<String> selected = null;
+        if (BracePattern.isPattern(location)) {
+            int slash = location.substring(0, location.indexOf('{')).lastIndexOf('/');
+            root = slash < 0 ? "." : location.substring(0, slash + 1);
+            int cut = slash + 1;
+            selected = BracePattern.expand(location).stream().map(name -> name.substring(cut)).toList();
         }
-        boolean local = !SCHEME.matcher(location).matches() || location.startsWith("file:");
-        if (isParquet(location, options)) {
-            String hadoopLocation = local ? localPath(location).toUri().toString() : location;
-            return new ParquetImageSource(location, () -> new HadoopParquetStore(hadoopLocation, options), options);
-        }
-        return local ? new LocalImageDirectory(localPath(location), options) : new HadoopImageDirectory(location, options);
+        return new DatasetSource(location, files(root, options), selected, options, Map.of(
+                SourceOptions.Format.IMAGES, new ImageFolderLayout(options),
+                SourceOptions.Format.WEBDATASET, new TarLayout(options),
+                SourceOptions.Format.PARQUET, new ParquetLayout(options)));
     }
 
-    private static boolean isParquet(String location, SourceOptions options) {
-        return switch (options.format()) {
-            case PARQUET -> true;
-            case IMAGES -> false;
-            case AUTO -> location.replaceAll("/+$", "").endsWith(".parquet");
-        };
-    }
-
-    private static Path localPath(String location) {
-        return location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+    /** Where the files of a location (a folder or one file, no pattern) live. */
+    static DatasetFiles.Opener files(String root, SourceOptions options) {
+        if (HubDatasetUri.matches(root)) {
+            HubDatasetUri dataset = HubDatasetUri.parse(root.replaceAll("/+$", ""));
+            return () -> new HubDatasetFiles(dataset,
+                    new HubClient(options.hfEndpoint(), options.hfToken(), dataset.repo()), options.allowPartial());
+        }
+        if (!SCHEME.matcher(root).matches() || root.startsWith("file:")) {
+            Path local = root.startsWith("file:") ? Path.of(URI.create(root)) : Path.of(root);
+            return () -> new LocalDatasetFiles(local);
+        }
+        return () -> new HadoopDatasetFiles(root, options);
     }
 }

@@ -6,7 +6,10 @@ import java.io.Serializable;
  * A unit of work planned on the driver and opened on an executor: small, serializable, and carrying
  * everything needed to read it again (no re-listing on executors).
  */
-public sealed interface Shard extends Serializable permits FileListShard, RowGroupShard {
+public interface Shard extends Serializable {
+
+    /** What {@link #itemCount()} answers when only reading the shard tells (a tar file). */
+    long UNKNOWN_COUNT = -1;
 
     /**
      * Stable, filename-safe name such as {@code 00042-3f9a0c1d} or {@code default-train-0000.rg0-3.3f9a0c1d}.
@@ -15,6 +18,6 @@ public sealed interface Shard extends Serializable permits FileListShard, RowGro
      */
     String id();
 
-    /** How many items opening this shard yields. */
+    /** How many items opening this shard yields, or {@link #UNKNOWN_COUNT}. */
     long itemCount();
 }

@@ -31,19 +31,19 @@ public final class Shards {
         return List.copyOf(plan.subList(from, to));
     }
 
-    static void requirePositive(int itemsPerShard) {
+    public static void requirePositive(int itemsPerShard) {
         if (itemsPerShard < 1) {
             throw new IllegalArgumentException("items per shard must be at least 1, got " + itemsPerShard);
         }
     }
 
     /** First 8 hex digits of SHA-256 over the given parts, separated by newlines. */
-    static String fingerprint(List<String> parts) {
+    public static String fingerprint(List<String> parts) {
         return RecordIds.sha256Hex(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)).substring(0, 8);
     }
 
     /** A readable, filename-safe stem: separators become '-', other unsafe characters '_'. */
-    static String filenameSafe(String text) {
+    public static String filenameSafe(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -59,12 +59,12 @@ public final class Shards {
     }
 
     /** Zero-padded shard number, at least five digits, wide enough that ids sort like numbers. */
-    static String number(int index, int count) {
+    public static String number(int index, int count) {
         int width = Math.max(5, Integer.toString(Math.max(0, count - 1)).length());
         return String.format("%0" + width + "d", index);
     }
 
-    static <S extends Shard> List<S> requireUniqueIds(List<S> plan) {
+    public static <S extends Shard> List<S> requireUniqueIds(List<S> plan) {
         Set<String> seen = new HashSet<>();
         for (Shard shard : plan) {
             if (!seen.add(shard.id())) {

@@ -22,6 +22,9 @@ public record MetadataSchema(Map<String, FieldType> fields) {
     public static final String MODEL = "model";
     public static final String CAPTION = "caption";
     public static final String SOURCE = "source";
+    public static final String LABEL = "label";
+    public static final String SOURCE_OFFSET = "source_offset";
+    public static final String SOURCE_LENGTH = "source_length";
 
     /** Lucene refuses longer terms; both stores share the limit so a record valid for one is valid for the other. */
     public static final int MAX_KEYWORD_BYTES = 32_766;
@@ -36,7 +39,10 @@ public record MetadataSchema(Map<String, FieldType> fields) {
             .with(SHA256, FieldType.KEYWORD)
             .with(MODEL, FieldType.KEYWORD)
             .with(CAPTION, FieldType.TEXT)
-            .with(SOURCE, FieldType.KEYWORD);
+            .with(SOURCE, FieldType.KEYWORD)
+            .with(LABEL, FieldType.KEYWORD)
+            .with(SOURCE_OFFSET, FieldType.LONG)
+            .with(SOURCE_LENGTH, FieldType.LONG);
 
     /** How a field is stored and whether it can be filtered on. */
     public enum FieldType {

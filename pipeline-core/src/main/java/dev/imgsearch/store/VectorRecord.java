@@ -32,7 +32,10 @@ public record VectorRecord(String id, float[] vector, Map<String, Object> metada
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** The record a store keeps for an embedded image: its fields as metadata, the caption only when present. */
+    /**
+     * The record a store keeps for an embedded image: its fields as metadata, the caption, label and source offsets
+     * (what serving reads a tar member back with) only when present.
+     */
     public static VectorRecord of(EmbeddingRecord embedding) {
         return of(embedding, Map.of());
     }
@@ -47,6 +50,13 @@ public record VectorRecord(String id, float[] vector, Map<String, Object> metada
         metadata.put(MetadataSchema.MODEL, embedding.model());
         if (embedding.caption() != null) {
             metadata.put(MetadataSchema.CAPTION, embedding.caption());
+        }
+        if (embedding.label() != null) {
+            metadata.put(MetadataSchema.LABEL, embedding.label());
+        }
+        if (embedding.sourceOffset() != null) {
+            metadata.put(MetadataSchema.SOURCE_OFFSET, embedding.sourceOffset());
+            metadata.put(MetadataSchema.SOURCE_LENGTH, embedding.sourceLength());
         }
         sourceFields.forEach((name, value) -> {
             if (metadata.putIfAbsent(name, value) != null) {

@@ -9,12 +9,12 @@ import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.record.RecordParquetReader;
 import dev.imgsearch.record.RecordParquetWriter;
+import dev.imgsearch.source.ItemInfo;
 import dev.imgsearch.source.SourceItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +38,10 @@ class ShardEmbedderTest {
 
     private List<SourceItem> items() throws Exception {
         byte[] png = Files.readAllBytes(IMAGE);
-        return List.of(SourceItem.read("file:/a.png", png, null, Map.of()),
-                SourceItem.read("file:/b.png", new byte[] {1, 2, 3}, null, Map.of()),
-                SourceItem.unreadable("file:/c.png", "permission denied", null, Map.of()),
-                SourceItem.read("file:/d.png", png, "a caption", Map.of()));
+        return List.of(SourceItem.read("file:/a.png", png, ItemInfo.NONE),
+                SourceItem.read("file:/b.png", new byte[] {1, 2, 3}, ItemInfo.NONE),
+                SourceItem.unreadable("file:/c.png", "permission denied", ItemInfo.NONE),
+                SourceItem.read("file:/d.png", png, ItemInfo.caption("a caption")));
     }
 
     @Test
@@ -77,9 +77,9 @@ class ShardEmbedderTest {
         for (int i = 0; i < 29; i++) {
             String uri = "file:/" + i + (i % 2 == 0 ? ".png" : ".jpg");
             items.add(switch (i % 6) {
-                case 2 -> SourceItem.read(uri, new byte[] {(byte) i}, null, Map.of());
-                case 5 -> SourceItem.unreadable(uri, "gone", null, Map.of());
-                default -> SourceItem.read(uri, i % 2 == 0 ? png : jpeg, "caption " + i, Map.of());
+                case 2 -> SourceItem.read(uri, new byte[] {(byte) i}, ItemInfo.NONE);
+                case 5 -> SourceItem.unreadable(uri, "gone", ItemInfo.NONE);
+                default -> SourceItem.read(uri, i % 2 == 0 ? png : jpeg, ItemInfo.caption("caption " + i));
             });
         }
         return items;

@@ -1,5 +1,7 @@
 package dev.imgsearch.source;
 
+
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,30 +17,14 @@ class ImageSourcesTest {
     private static final SourceOptions DEFAULTS = SourceOptions.defaults();
 
     @Test
-    void picksTheSourceFromTheLocationAndFormat() {
-        assertInstanceOf(LocalImageDirectory.class, ImageSources.open("/data/images", DEFAULTS));
-        assertInstanceOf(LocalImageDirectory.class, ImageSources.open("file:///data/images", DEFAULTS));
-        assertInstanceOf(HadoopImageDirectory.class, ImageSources.open("s3a://bucket/images", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("/data/table.parquet", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("s3a://bucket/table.parquet/", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class, ImageSources.open("hf://datasets/acme/pets", DEFAULTS));
-        assertInstanceOf(ParquetImageSource.class,
-                ImageSources.open("s3a://bucket/table", DEFAULTS.withFormat(SourceOptions.Format.PARQUET)));
-        assertInstanceOf(LocalImageDirectory.class,
-                ImageSources.open("/data/odd.parquet", DEFAULTS.withFormat(SourceOptions.Format.IMAGES)));
-    }
-
-    @Test
-    void huggingFaceDatasetsAreOnlyParquet() {
-        assertThrows(IllegalArgumentException.class,
-                () -> ImageSources.open("hf://datasets/acme/pets", DEFAULTS.withFormat(SourceOptions.Format.IMAGES)));
+    void otherHubRepositoryKindsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ImageSources.open("hf://models/acme/clip", DEFAULTS));
     }
 
     @Test
     void optionsSurviveSerializationAndKeepSecretsOutOfToString() throws IOException {
-        SourceOptions options = DEFAULTS.withHfToken("hf_secret").withHfEndpoint("http://127.0.0.1:1/")
-                .withHadoopConf(Map.of("fs.s3a.secret.key", "s3secret", "fs.s3a.endpoint", "http://127.0.0.1:2"));
+        SourceOptions options = SourceOptions.builder().hfToken("hf_secret").hfEndpoint("http://127.0.0.1:1/")
+                .hadoopConf(Map.of("fs.s3a.secret.key", "s3secret", "fs.s3a.endpoint", "http://127.0.0.1:2")).build();
 
         assertEquals(options, SourceTestSupport.viaJavaSerialization(options));
         assertEquals("http://127.0.0.1:1", options.hfEndpoint());
@@ -50,6 +35,6 @@ class ImageSourcesTest {
 
     @Test
     void aBlankTokenMeansNoToken() {
-        assertEquals(null, DEFAULTS.withHfToken("  ").hfToken());
+        assertEquals(null, SourceOptions.builder().hfToken("  ").build().hfToken());
     }
 }

@@ -1,5 +1,8 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.parquet.ParquetFixtures;
+
+import dev.imgsearch.source.tar.TarFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +46,7 @@ class S3SourceTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
         s3.createBucket(b -> b.bucket(BUCKET));
-        options = SourceOptions.defaults().withHadoopConf(moto.s3aConf());
+        options = SourceOptions.builder().hadoopConf(moto.s3aConf()).build();
     }
 
     @AfterAll
@@ -75,10 +78,10 @@ class S3SourceTest {
         put("imgs-other/three.png", bytes("another prefix"));
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/imgs", options);
 
-        List<Shard> plan = source.plan(2);
+        List<Shard> plan = source.plan(2).shards();
         List<SourceItem> items = readAll(source, SourceTestSupport.viaJavaSerialization(plan));
 
-        assertEquals(plan, source.plan(2));
+        assertEquals(plan, source.plan(2).shards());
         assertEquals(2, plan.size());
         String base = "s3a://" + BUCKET + "/imgs/";
         assertEquals(List.of(base + "a/empty.gif", base + "a/one.jpg", base + "b/two.PNG"),
@@ -94,7 +97,7 @@ class S3SourceTest {
         put("gone/keep.png", bytes("keep"));
         put("gone/lose.png", bytes("lose"));
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/gone/", options);
-        List<Shard> plan = source.plan(10);
+        List<Shard> plan = source.plan(10).shards();
         s3.deleteObject(b -> b.bucket(BUCKET).key("gone/lose.png"));
 
         List<SourceItem> items = readAll(source, plan);
@@ -107,8 +110,8 @@ class S3SourceTest {
     @Test
     void aMissingPrefixFailsThePlanNamingIt() {
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/missing", options);
-        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> source.plan(10));
-        assertEquals("no such image folder or file: s3a://" + BUCKET + "/missing", e.getMessage());
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> source.plan(10).shards());
+        assertEquals("no such folder or file: s3a://" + BUCKET + "/missing", e.getMessage());
     }
 
     @Test
@@ -119,7 +122,7 @@ class S3SourceTest {
         put("tables/t.parquet/_SUCCESS", new byte[0]);
         ImageSource source = ImageSources.open("s3a://" + BUCKET + "/tables/t.parquet", options);
 
-        List<Shard> plan = source.plan(2);
+        List<Shard> plan = source.plan(2).shards();
         List<SourceItem> items = readAll(source, plan);
 
         assertEquals(3, plan.size());
@@ -127,5 +130,37 @@ class S3SourceTest {
         assertEquals("s3a://" + BUCKET + "/tables/t.parquet/part-00000.parquet#row=4", items.get(4).uri());
         assertArrayEquals(ParquetFixtures.image(4, 40), items.get(4).bytes());
         assertEquals("caption 4", items.get(4).caption());
+    }
+
+    @Test
+    void tarShardsUnderAPrefixAreReadAndServedBackWithOneRangedRead(@TempDir Path dir) throws IOException {
+        for (int shard = 0; shard < 2; shard++) {
+            Path tar = TarFixtures.write(dir.resolve(shard + ".tar"), TarFixtures.members()
+                    .add("k" + shard + ".jpg", ParquetFixtures.image(shard, 700)).add("k" + shard + ".txt", "c" + shard));
+            put("wds/shard-0000" + shard + ".tar", Files.readAllBytes(tar));
+        }
+        put("wds/shard-00000_stats.json", bytes("{}"));
+        ImageSource source = ImageSources.open("s3a://" + BUCKET + "/wds/", options);
+
+        SourcePlan plan = source.plan(100);
+        List<SourceItem> items = readAll(source, plan.shards());
+
+        assertEquals(2, plan.shards().size());
+        assertEquals("s3a://" + BUCKET + "/wds/shard-00001.tar#k1.jpg", items.get(1).uri());
+        assertEquals("c1", items.get(1).caption());
+        ImageFetcher fetcher = new ImageFetcher(options);
+        for (SourceItem item : items) {
+            assertArrayEquals(item.bytes(), fetcher.fetch(ItemLocation.of(item.uri(), item.info().member()), 1 << 20));
+        }
+    }
+
+    @Test
+    void parquetRowsOnS3AreServedBack(@TempDir Path dir) throws IOException {
+        Path local = dir.resolve("rows.parquet");
+        ParquetFixtures.writeHf(local, ParquetFixtures.rows(6, 40, 0, 0), 2);
+        put("served/rows.parquet", Files.readAllBytes(local));
+        byte[] bytes = new ImageFetcher(options).fetch(
+                ItemLocation.of("s3a://" + BUCKET + "/served/rows.parquet#row=5", null), 1 << 20);
+        assertArrayEquals(ParquetFixtures.image(5, 40), bytes);
     }
 }

@@ -1,5 +1,7 @@
 package dev.imgsearch.source;
 
+import dev.imgsearch.source.folder.FileListShard;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,8 +16,9 @@ class ShardsTest {
 
     private static List<Shard> plan(int size) {
         return IntStream.range(0, size)
-                .mapToObj(i -> (Shard) new FileListShard(Shards.number(i, size),
-                        List.of(new FileListShard.Entry("file:/x/" + i + ".png", i, null))))
+                .mapToObj(i -> (Shard) new FileListShard(Shards.number(i, size), List.of(new FileListShard.Entry(
+                        new DatasetFiles.StoredFile(i + ".png", "file:/x/" + i + ".png", i, "0", null),
+                        null, null, null, List.of()))))
                 .toList();
     }
 

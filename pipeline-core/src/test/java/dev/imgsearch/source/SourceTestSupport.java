@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers the source tests share. */
-final class SourceTestSupport {
+public final class SourceTestSupport {
 
     private SourceTestSupport() {
     }
 
     /** Every item of every shard, in plan order. */
-    static List<SourceItem> readAll(ImageSource source, List<Shard> plan) throws IOException {
+    public static List<SourceItem> readAll(ImageSource source, List<Shard> plan) throws IOException {
         List<SourceItem> items = new ArrayList<>();
         for (Shard shard : plan) {
             items.addAll(read(source, shard));
@@ -23,7 +23,7 @@ final class SourceTestSupport {
         return items;
     }
 
-    static List<SourceItem> read(ImageSource source, Shard shard) throws IOException {
+    public static List<SourceItem> read(ImageSource source, Shard shard) throws IOException {
         List<SourceItem> items = new ArrayList<>();
         try (CloseableIterator<SourceItem> it = source.open(shard)) {
             it.forEachRemaining(items::add);
@@ -33,7 +33,7 @@ final class SourceTestSupport {
 
     /** What Spark does to a shard or the options on their way to an executor. */
     @SuppressWarnings("unchecked")
-    static <T> T viaJavaSerialization(T value) throws IOException {
+    public static <T> T viaJavaSerialization(T value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);

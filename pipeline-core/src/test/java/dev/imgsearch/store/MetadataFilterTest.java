@@ -55,7 +55,7 @@ class MetadataFilterTest {
     @Test
     void schemasRoundTripThroughTheirTextForm() {
         assertEquals(SCHEMA, MetadataSchema.decode(SCHEMA.encode()));
-        assertEquals("uri:keyword,width:long,height:long,sha256:keyword,model:keyword,caption:text,source:keyword,score:double",
+        assertEquals("uri:keyword,width:long,height:long,sha256:keyword,model:keyword,caption:text,source:keyword,label:keyword,source_offset:long,source_length:long,score:double",
                 SCHEMA.encode());
         assertThrows(IllegalArgumentException.class, () -> MetadataSchema.IMAGES.with("Bad-Name", MetadataSchema.FieldType.TEXT));
         assertThrows(IllegalArgumentException.class, () -> MetadataSchema.decode("uri:blob"));

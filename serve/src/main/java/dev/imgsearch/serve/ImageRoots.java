@@ -112,7 +112,7 @@ final class ImageRoots {
         if (!"file".equals(String.valueOf(parsed.getScheme()).toLowerCase(Locale.ROOT))
                 || (authority != null && !authority.isEmpty() && !"localhost".equalsIgnoreCase(authority))
                 || parsed.getRawQuery() != null || parsed.getRawFragment() != null
-                || path == null || !path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
+                || path == null || !path.startsWith("/") || path.indexOf('\0') >= 0) {
             throw new ApiException(403, "the image source of this record is not a plain absolute file URI");
         }
         for (String segment : path.split("/")) {
@@ -120,7 +120,9 @@ final class ImageRoots {
                 throw new ApiException(403, "the image source of this record has a '.' or '..' path segment");
             }
         }
-        return Path.of(path);
+        // From the URI itself, not its decoded path: percent-escapes of names that are not UTF-8 are raw bytes, and a
+        // backslash is an ordinary character of a name on the systems the sources walk.
+        return Path.of(URI.create("file://" + parsed.getRawPath()));
     }
 
     private static ApiException outside() {

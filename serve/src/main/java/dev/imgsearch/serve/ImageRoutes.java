@@ -1,6 +1,7 @@
 package dev.imgsearch.serve;
 
 import dev.imgsearch.decode.ImageFormat;
+import dev.imgsearch.source.ByteRange;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.VectorRecord;
 import io.javalin.http.Context;
@@ -15,14 +16,15 @@ final class ImageRoutes {
     private static final long CACHE_SECONDS = 86_400;
 
     private final Searcher searcher;
-    private final ImageSource source;
+    private final OriginalImages originals;
     private final Thumbnails thumbnails;
     private final WorkPool work;
     private final String cacheControl;
 
-    ImageRoutes(Searcher searcher, ImageSource source, Thumbnails thumbnails, WorkPool work, boolean privateResponses) {
+    ImageRoutes(Searcher searcher, OriginalImages originals, Thumbnails thumbnails, WorkPool work,
+                boolean privateResponses) {
         this.searcher = searcher;
-        this.source = source;
+        this.originals = originals;
         this.thumbnails = thumbnails;
         this.work = work;
         this.cacheControl = (privateResponses ? "private" : "public") + ", max-age=" + CACHE_SECONDS;
@@ -66,7 +68,7 @@ final class ImageRoutes {
             ctx.contentType(cached.contentType()).result(cached.bytes());
             return;
         }
-        byte[] original = source.read(location);
+        byte[] original = originals.read(location, member(record));
         ImageFormat format = ImageFormat.sniff(original);
         if (format == null) {
             throw new ApiException(422, "the source of image '" + id + "' is not in an image format this server serves");
@@ -80,6 +82,13 @@ final class ImageRoutes {
             thumbnails.remember(etag, thumbnail);
         }
         ctx.contentType(thumbnail.contentType()).result(thumbnail.bytes());
+    }
+
+    /** The tar member's offset and length its record keeps, or null for whole files and rows. */
+    private static ByteRange member(VectorRecord record) {
+        Object offset = record.metadata().get(MetadataSchema.SOURCE_OFFSET);
+        Object length = record.metadata().get(MetadataSchema.SOURCE_LENGTH);
+        return offset instanceof Number o && length instanceof Number l ? new ByteRange(o.longValue(), l.longValue()) : null;
     }
 
     private static Integer size(List<String> values) {

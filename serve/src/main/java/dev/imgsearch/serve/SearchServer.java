@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.imgsearch.decode.ImageDecoder;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.serve.jetty.JettyLimits;
+import dev.imgsearch.source.ImageFetcher;
+import dev.imgsearch.source.SourceOptions;
 import dev.imgsearch.store.VectorStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -51,11 +53,21 @@ public final class SearchServer implements AutoCloseable {
      * @throws IOException if an image root is not a readable directory
      */
     public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model) throws IOException {
+        this(config, store, model, SourceOptions.fromEnvironment());
+    }
+
+    /**
+     * @param sources how images are read back from their sources: the Hub's endpoint and token (the s3a settings
+     *                come from the config)
+     */
+    public SearchServer(ServerConfig config, VectorStore store, CompletableFuture<ClipModel> model,
+                        SourceOptions sources) throws IOException {
         this.config = config;
         ImageRoots roots = ImageRoots.of(config.imageRoots());
         Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
         ModelState modelState = new ModelState(model, searcher, metrics);
-        ImageSource source = new ImageSource(roots, MAX_SERVED_IMAGE_BYTES, config.hadoopConf());
+        OriginalImages originals = new OriginalImages(roots, MAX_SERVED_IMAGE_BYTES,
+                new ImageFetcher(sources.toBuilder().hadoopConf(config.hadoopConf()).build()));
         WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS,
                 Duration.ofSeconds(WorkLimits.MAX_WAIT_SECONDS), metrics);
         if (!work.fitsLargestImage()) {
@@ -64,7 +76,7 @@ public final class SearchServer implements AutoCloseable {
                     ImageDecoder.DEFAULT_MAX_PIXELS);
         }
         SearchRoutes search = new SearchRoutes(modelState, searcher, store.schema(), config, mapper, work);
-        ImageRoutes images = new ImageRoutes(searcher, source,
+        ImageRoutes images = new ImageRoutes(searcher, originals,
                 new Thumbnails(ImageDecoder.DEFAULT_MAX_PIXELS, THUMBNAIL_CACHE_BYTES), work, config.apiKey() != null);
         OpsRoutes ops = new OpsRoutes(modelState, searcher,
                 new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);

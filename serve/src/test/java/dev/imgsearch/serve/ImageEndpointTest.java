@@ -86,7 +86,6 @@ class ImageEndpointTest {
         TRAP_IDS.put("missing", rootUri + "gone.png");
         TRAP_IDS.put("http", originBase + "/img.jpg");
         TRAP_IDS.put("http-missing", originBase + "/missing.png");
-        TRAP_IDS.put("hf", "hf://datasets/someone/images/train-0.parquet#row=3");
         TRAP_IDS.put("dotdot", rootUri + "../outside/secret.png");
         TRAP_IDS.put("encoded-dotdot", rootUri + "%2e%2e/outside/secret.png");
         TRAP_IDS.put("encoded-slashes", rootUri + "..%2F..%2Foutside%2Fsecret.png");
@@ -186,7 +185,6 @@ class ImageEndpointTest {
         assertError(trap.get("/api/images/missing"), 404, "no longer exists");
         assertError(trap.get("/api/images/http-missing"), 404, "answers 404");
         assertError(trap.get("/api/images/not-an-image"), 422, "not in an image format");
-        assertError(trap.get("/api/images/hf"), 404, "cannot be served");
         assertError(trap.get("/api/images/bare-path"), 404, "cannot be served");
         assertError(trap.get("/api/images/relative"), 404, "cannot be served");
     }

@@ -10,7 +10,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import dev.imgsearch.record.EmbeddingRecord;
+import dev.imgsearch.record.RecordIds;
+import dev.imgsearch.source.SourceOptions;
+import dev.imgsearch.source.hub.FakeHub;
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.VectorRecord;
+import dev.imgsearch.store.lucene.LuceneIndexSettings;
+import dev.imgsearch.store.lucene.LuceneVectorStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +51,9 @@ class WebPageTest {
 
     private static ServeFixture fixture;
     private static SearchServer server;
+    private static FakeHub hub;
+    private static LuceneVectorStore hubStore;
+    private static SearchServer hubServer;
     private static WebDriver driver;
     private static Path profile;
     private static String base;
@@ -62,11 +78,50 @@ class WebPageTest {
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
+        startHubSourced();
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * A server over a store whose images came from a Hugging Face repository (the stand-in Hub), with no image root:
+     * every thumbnail is read back from the Hub.
+     */
+    private static void startHubSourced() throws IOException {
+        hub = new FakeHub();
+        Map<String, Path> files = new LinkedHashMap<>();
+        List<VectorRecord> records = new ArrayList<>();
+        for (Map.Entry<String, Path> image : fixture.images.entrySet()) {
+            String name = "data/" + ServeFixture.SAMPLE_IMAGES.toRealPath().relativize(image.getValue().toRealPath());
+            files.put(name, image.getValue());
+            VectorRecord local = fixture.store.get(image.getKey()).orElseThrow();
+            Map<String, Object> meta = local.metadata();
+            String uri = "hf://datasets/acme/samples@main/" + name;
+            records.add(VectorRecord.of(new EmbeddingRecord(RecordIds.forUri(uri), uri,
+                    ((Long) meta.get(MetadataSchema.WIDTH)).intValue(), ((Long) meta.get(MetadataSchema.HEIGHT)).intValue(),
+                    (String) meta.get(MetadataSchema.SHA256), (String) meta.get(MetadataSchema.MODEL), local.vector(),
+                    (String) meta.get(MetadataSchema.CAPTION))));
+        }
+        hub.publish("acme/samples", "main", files);
+        hubStore = LuceneVectorStore.open(Files.createTempDirectory("imgsearch-hub-index"), OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.DEFAULT,
+                LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES);
+        hubStore.upsert(records);
+        hubServer = new SearchServer(ServerConfig.local(List.of()), hubStore,
+                CompletableFuture.completedFuture(fixture.model), SourceOptions.builder().hfEndpoint(hub.endpoint()).build())
+                .start();
     }
 
     @AfterAll
     static void stop() throws IOException {
+        if (hubServer != null) {
+            hubServer.stop();
+        }
+        if (hubStore != null) {
+            hubStore.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
         if (driver != null) {
             driver.quit();
         }
@@ -131,6 +186,14 @@ class WebPageTest {
         // The URL changes before the popstate handler re-renders, so wait for the text results to come back.
         wait(30).until(d -> before.equals(gridIds()));
         assertEquals("a calculator", driver.findElement(By.id("query")).getDomProperty("value"));
+    }
+
+    @Test
+    void imagesFromAHuggingFaceDatasetAreShown() {
+        driver.get("http://127.0.0.1:" + hubServer.port() + "/?q=a+calculator");
+        List<WebElement> cards = waitForResults();
+        assertEquals(Math.min(24, fixture.images.size()), cards.size());
+        waitUntilImagesLoaded();
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class EmbedTaskBench {
 
     public static void main(String[] args) throws Exception {
         ImageSource source = ImageSources.open(args[0], SourceOptions.defaults());
-        List<Shard> shards = source.plan(SHARD);
+        List<Shard> shards = source.plan(SHARD).shards();
         try (ClipModel model = ClipModel.load(Path.of(args[1]))) {
             EmbedTaskBench bench = new EmbedTaskBench(source, shards, ClipEmbedder.of(model), Path.of(args[2]));
             switch (args[3]) {

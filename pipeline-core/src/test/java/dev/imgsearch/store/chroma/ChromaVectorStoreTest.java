@@ -107,7 +107,7 @@ class ChromaVectorStoreTest {
 
     @Test
     void aCollectionKeepsTheSchemaItWasCreatedWith() {
-        MetadataSchema custom = MetadataSchema.IMAGES.with("label", MetadataSchema.FieldType.KEYWORD);
+        MetadataSchema custom = MetadataSchema.IMAGES.with("photographer", MetadataSchema.FieldType.KEYWORD);
         ChromaVectorStore.open(server.url(), "schema-kept", OpenMode.CREATE_OR_WRITE,
                 ChromaStoreOptions.builder().schema(custom).build()).close();
 

@@ -57,14 +57,16 @@ class ShardEmbedderTest {
         }
     }
 
-    @Test
-    void aModelFailureFailsTheShardInsteadOfWritingTheImagesOff() throws Exception {
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 3})
+    void aModelFailureFailsTheShardInsteadOfWritingTheImagesOff(int threads) throws Exception {
         ClipModel model = ClipModel.load(MODEL);
         model.close();
         try (RecordParquetWriter embeddings = writer("e.parquet", true);
                 RecordParquetWriter errors = writer("f.parquet", false)) {
-            ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model), 3);
+            ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model), 3, threads);
             assertThrows(IllegalStateException.class, () -> embedder.embed(items().iterator(), embeddings, errors));
+            assertEquals(0, embeddings.rows());
             assertEquals(2, errors.rows(), "only the undecodable and the unreadable input, not the two images");
         }
     }
@@ -135,18 +137,6 @@ class ShardEmbedderTest {
                 assertEquals(a.width(), p.width());
                 assertArrayEquals(a.embedding(), p.embedding(), a.uri());
             }
-        }
-    }
-
-    @Test
-    void aModelFailureFailsTheShardWithAPoolToo() throws Exception {
-        ClipModel model = ClipModel.load(MODEL);
-        model.close();
-        try (RecordParquetWriter embeddings = writer("e.parquet", true);
-                RecordParquetWriter errors = writer("f.parquet", false)) {
-            ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model), 4, 3);
-            assertThrows(IllegalStateException.class, () -> embedder.embed(mixed().iterator(), embeddings, errors));
-            assertEquals(0, embeddings.rows());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.jobs;
 
+import static dev.imgsearch.embed.EmbedOutputFixtures.committedShards;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,7 +118,7 @@ class EmbedTarJobTest {
         Process driver = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (committed(output) < 2) {
+            while (committedShards(output) < 2) {
                 assertTrue(driver.isAlive(), () -> "the job ended before it could be killed: " + read(log));
                 assertTrue(System.nanoTime() < deadline, () -> "no shard committed in time: " + read(log));
                 Thread.sleep(50);
@@ -126,7 +127,7 @@ class EmbedTarJobTest {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroyForcibly().waitFor();
         }
-        int atKill = committed(output);
+        int atKill = committedShards(output);
         assertTrue(atKill < SHARDS, "the job finished before it could be killed");
 
         RunReport rerun = EmbedJob.run(spark, settings(input, output));
@@ -138,18 +139,9 @@ class EmbedTarJobTest {
         EmbedJobTest.readErrors(output).forEach(e -> uris.add(e.uri()));
         assertEquals(2 * SHARDS, uris.size(), "every sample once, none lost");
         assertEquals(uris.size(), new HashSet<>(uris).size(), "no sample twice");
-        assertEquals(SHARDS, committed(output));
+        assertEquals(SHARDS, committedShards(output));
     }
 
-    private static int committed(Path output) throws IOException {
-        Path dir = output.resolve("_committed");
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(p -> p.toString().endsWith(".json")).count();
-        }
-    }
 
     private static String read(Path log) {
         try {

@@ -1,5 +1,6 @@
 package dev.imgsearch.jobs;
 
+import static dev.imgsearch.embed.EmbedOutputFixtures.committedShards;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,7 +172,7 @@ class SparkClusterIT {
         int committedAtKill = awaitCommitted(output, 2, driver, "driver-1");
         driver.descendants().forEach(ProcessHandle::destroyForcibly);
         driver.destroyForcibly().waitFor();
-        int committedAfterKill = committed(output);
+        int committedAfterKill = committedShards(output);
         assertTrue(committedAfterKill < totalShards(), "the job finished before it could be killed");
 
         awaitSuccess(submit("driver-2", cluster.masterUrl(), output), "driver-2");
@@ -188,7 +189,7 @@ class SparkClusterIT {
         Process driver = submit("driver-3", cluster.masterUrl(), output);
         awaitCommitted(output, 2, driver, "driver-3");
         cluster.killWorker(0);
-        assertTrue(committed(output) < totalShards(), "the job finished before the worker could be killed");
+        assertTrue(committedShards(output) < totalShards(), "the job finished before the worker could be killed");
         awaitSuccess(driver, "driver-3");
         assertExactlyOnce(output);
     }
@@ -209,7 +210,7 @@ class SparkClusterIT {
     private int awaitCommitted(Path output, int atLeast, Process driver, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-            int n = committed(output);
+            int n = committedShards(output);
             if (n >= atLeast) {
                 return n;
             }
@@ -219,15 +220,6 @@ class SparkClusterIT {
         throw new AssertionError("no shard was committed in time");
     }
 
-    private static int committed(Path output) throws IOException {
-        Path dir = output.resolve("_committed");
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(p -> p.toString().endsWith(".json")).count();
-        }
-    }
 
     private static void assertExactlyOnce(Path output) throws IOException {
         List<EmbeddingRecord> rows = EmbedJobTest.readEmbeddings(output);
@@ -239,7 +231,7 @@ class SparkClusterIT {
         assertEquals(uris.size(), unique.size(), "an input appears twice");
         assertEquals(IMAGES, rows.size(), () -> "output listing: " + listing(output));
         assertEquals(BROKEN, errors.size(), () -> "output listing: " + listing(output));
-        assertEquals(totalShards(), committed(output));
+        assertEquals(totalShards(), committedShards(output));
         try (Stream<Path> files = Files.walk(output)) {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
                     "staging files of killed attempts are cleaned up");

@@ -27,6 +27,11 @@ public final class EmbedOutputFixtures {
         commitShard(new ShardCommitter(EmbedOutput.at(output.toString(), new Configuration())), id, rows, provenance);
     }
 
+    /** How many shards of the embed output at {@code output} are committed (none if it does not exist yet). */
+    public static int committedShards(Path output) throws IOException {
+        return EmbedOutput.at(output.toString(), new Configuration()).committedShardIds().size();
+    }
+
     static void commitShard(ShardCommitter committer, String id, int rows, Provenance provenance) throws IOException {
         try (ShardCommitter.PendingShard pending = committer.begin(id)) {
             for (int i = 0; i < rows; i++) {

@@ -12,11 +12,12 @@ A model directory holds:
 Commands (each has --help):
   tiny OUT_DIR                     seeded random-weight CLIP with the real interface (test fixture)
   reference MODEL_DIR OUT_DIR      reference inputs/outputs for the Java parity test
-  export --from hf|open_clip ...   convert a pretrained CLIP (needs transformers or open_clip, and PyPI/HF access)
+  export --from hf|open_clip|openai ...   convert a pretrained CLIP (needs transformers, open_clip or OpenAI's
+                                   clip package, and PyPI/HF access)
   pack MODEL_DIR OUT.zip           zip a model directory and print the URL fragment with its sha256
 
 Every model this script writes, tiny or exported, is the same scripted ClipGraph below: torch.jit.script keeps
-shapes and devices symbolic, so one file runs on CPU and GPU and with any batch size.
+shapes and devices symbolic, so one file runs on CPU and GPU and with any batch size and text length.
 Runs with Debian's /usr/bin/python3 (torch 1.13) for tiny/reference/pack.  TorchScript saved by torch 1.13 and by
 torch 2.14 was checked to load and agree in DJL's libtorch 2.7.1.
 """
@@ -86,13 +87,20 @@ class Block(nn.Module):
 
 
 class ClipGraph(nn.Module):
-    """OpenAI-CLIP ViT image tower + causal text tower, the architecture of ViT-B/32, ViT-L/14 and ViT-bigG-14."""
+    """OpenAI-CLIP ViT image tower + causal text tower, the architecture of ViT-B/32, ViT-L/14 and ViT-bigG-14.
+
+    The text tower slices its position table to the input's length, as Hugging Face's CLIPModel and open_clip do, so
+    token rows may end after the longest text of a batch. With cfg["fixed_text_positions"] it adds the whole table
+    instead, as OpenAI's original clip module does, and then takes rows of exactly the context length only (a test
+    fixture for models that need the full context).
+    """
 
     def __init__(self, cfg: Dict):
         super().__init__()
         vw, tw = cfg["vision_width"], cfg["text_width"]
         grid = cfg["image_size"] // cfg["patch_size"]
         self.eot_id = int(cfg["eot_id"])
+        self.fixed_text_positions = bool(cfg.get("fixed_text_positions", False))
         self.visual_conv = nn.Conv2d(3, vw, kernel_size=cfg["patch_size"], stride=cfg["patch_size"], bias=False)
         self.visual_class_embedding = nn.Parameter(torch.zeros(vw))
         self.visual_positional = nn.Parameter(torch.zeros(grid * grid + 1, vw))
@@ -124,7 +132,8 @@ class ClipGraph(nn.Module):
     @torch.jit.export
     def get_text_features(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         length = input_ids.shape[1]
-        x = self.token_embedding(input_ids) + self.text_positional[:length]
+        positions = self.text_positional if self.fixed_text_positions else self.text_positional[:length]
+        x = self.token_embedding(input_ids) + positions
         causal = torch.ones(length, length, dtype=torch.bool, device=input_ids.device).tril()
         allowed = torch.logical_and(causal.unsqueeze(0).unsqueeze(0),
                                     attention_mask.to(torch.bool).unsqueeze(1).unsqueeze(2))
@@ -340,26 +349,56 @@ def train_bpe(text: str, num_merges: int) -> Tuple[Dict[str, int], List[Tuple[st
 # ----------------------------------------------------------------------------------------------------------------
 
 def write_descriptor(out_dir: str, name: str, embed_dim: int, image_size: int, mean, std, context_length: int,
-                     pad_id: int = 0) -> None:
+                     text_padding: str, test_model: bool, pad_id: int = 0) -> None:
     """imgsearch-model.json.
 
     name            recorded with every embedding (EmbeddingRecord.model)
     embedding_dim   output size of both methods
     image_size      S: pixel_values are [B,3,S,S], made by resize-shortest-side (bicubic) + centre crop to S
     mean, std       per-channel normalisation applied to pixels scaled to [0,1]
-    context_length  L: token rows are SOT + text + EOT, truncated to L (EOT kept last) and padded to exactly L
+    context_length  L: token rows are SOT + text + EOT, truncated to L (EOT kept last), then padded
+    text_padding    "longest": a batch's rows end after its longest text (exact for text towers that slice their
+                    position table); "max_length": rows are padded to exactly L (see measure_text_padding)
     pad_id          id written after EOT; the attention mask is 1 for SOT..EOT and 0 for padding
+    test_model      true for random weights: the server then tells its users that results mean nothing
     model_file, tokenizer_file   file names inside the directory
     (Java also reads an optional "cpu_only": true, for TorchScript traced with CPU constants in its graph, such as
     DJL's published ViT-B/32; models written here are scripted and never need it.)
     """
+    if text_padding not in ("longest", "max_length"):
+        raise ValueError(f"text_padding must be longest or max_length, not {text_padding!r}")
     descriptor = {"name": name, "embedding_dim": int(embed_dim), "image_size": int(image_size),
                   "mean": [float(m) for m in mean], "std": [float(s) for s in std],
-                  "context_length": int(context_length), "pad_id": int(pad_id),
-                  "model_file": "model.pt", "tokenizer_file": "tokenizer.json"}
+                  "context_length": int(context_length), "text_padding": text_padding, "pad_id": int(pad_id),
+                  "test_model": bool(test_model), "model_file": "model.pt", "tokenizer_file": "tokenizer.json"}
     with open(os.path.join(out_dir, DESCRIPTOR), "w", encoding="utf-8") as f:
         json.dump(descriptor, f, indent=2)
         f.write("\n")
+
+
+# Differences this small are float rounding of differently shaped matrix products; a tower that does depend on its
+# padding differs by orders of magnitude more, or fails on short rows.
+TRIM_TOLERANCE = 1e-5
+PROBE_TEXTS = ["a photo of a cat", "two dogs playing in the snow on a sunny day"]
+
+
+def measure_text_padding(model_path: str, bpe: "ClipBpe", context_length: int, pad_id: int = 0) -> Tuple[str, float]:
+    """The text_padding a written model.pt needs, measured: "longest" when token rows cut after the longest text embed
+    like rows padded to the context length, else "max_length". Returns it with the measured max |difference|."""
+    module = torch.jit.load(model_path, map_location="cpu").eval()
+    encoded = [bpe.encode_padded(t, context_length, pad_id) for t in PROBE_TEXTS]
+    ids = torch.tensor([e[0] for e in encoded], dtype=torch.int64)
+    mask = torch.tensor([e[1] for e in encoded], dtype=torch.int64)
+    longest = int(mask.sum(dim=1).max())
+    with torch.no_grad():
+        padded = F.normalize(module.get_text_features(ids, mask), dim=-1)
+        try:
+            trimmed = F.normalize(module.get_text_features(ids[:, :longest].contiguous(),
+                                                           mask[:, :longest].contiguous()), dim=-1)
+        except RuntimeError:
+            return "max_length", math.inf
+    diff = (padded - trimmed).abs().max().item()
+    return ("longest" if diff <= TRIM_TOLERANCE else "max_length"), diff
 
 
 def read_descriptor(model_dir: str) -> Dict:
@@ -379,7 +418,8 @@ def write_tokenizer(out_dir: str, data: Dict) -> None:
 def cmd_tiny(args) -> None:
     os.makedirs(args.out_dir, exist_ok=True)
     vocab, merges = train_bpe(TRAINING_TEXT, args.merges)
-    write_tokenizer(args.out_dir, tokenizer_json(vocab, merges, "<|startoftext|>", "<|endoftext|>"))
+    tokenizer = tokenizer_json(vocab, merges, "<|startoftext|>", "<|endoftext|>")
+    write_tokenizer(args.out_dir, tokenizer)
     width = args.width
     vision_width = args.vision_width or width
     cfg = {"embed_dim": args.dim, "image_size": 224, "patch_size": 32, "vision_width": vision_width,
@@ -387,7 +427,7 @@ def cmd_tiny(args) -> None:
            "vision_quick_gelu": True, "vision_eps": 1e-5,
            "vocab_size": len(vocab), "context_length": 77, "text_width": width, "text_layers": args.text_layers,
            "text_heads": args.text_heads, "text_mlp": 4 * width, "text_quick_gelu": True, "text_eps": 1e-5,
-           "eot_id": vocab["<|endoftext|>"]}
+           "eot_id": vocab["<|endoftext|>"], "fixed_text_positions": args.full_context}
     torch.manual_seed(args.seed)
     graph = ClipGraph(cfg)
     # Untrained, a class token and position table of CLIP's scale swamp the patches (all images embed alike);
@@ -400,13 +440,17 @@ def cmd_tiny(args) -> None:
         for block in graph.visual_blocks:
             block.q.weight.mul_(4.0)
             block.k.weight.mul_(4.0)
-    save_scripted(graph, args.out_dir)
+    path = save_scripted(graph, args.out_dir)
     # The name says the shape, so a benchmark's model can never be mistaken for the committed test fixture.
     name = "tiny-clip-test" if (width, args.text_layers, args.vision_layers) == (64, 2, 1) else \
         f"random-clip-t{args.text_layers}x{width}-v{args.vision_layers}x{vision_width}"
-    write_descriptor(args.out_dir, name, args.dim, 224, OPENAI_MEAN, OPENAI_STD, 77, pad_id=0)
+    if args.full_context:
+        name += "-full-context"
+    padding, diff = measure_text_padding(path, ClipBpe(tokenizer), 77)
+    write_descriptor(args.out_dir, name, args.dim, 224, OPENAI_MEAN, OPENAI_STD, 77, padding, test_model=True)
     total = sum(os.path.getsize(os.path.join(args.out_dir, f)) for f in os.listdir(args.out_dir))
-    print(f"tiny model in {args.out_dir}: vocab {len(vocab)}, {len(merges)} merges, {total / 1e6:.2f} MB")
+    print(f"tiny model in {args.out_dir}: vocab {len(vocab)}, {len(merges)} merges, {total / 1e6:.2f} MB, "
+          f"text_padding {padding} (trimmed vs padded: {diff:.1e})")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -495,6 +539,41 @@ def _block_from_open_clip(sd: Dict, prefix: str, ours: str) -> Dict:
         for p in ("weight", "bias"):
             out[f"{ours}.{mine}.{p}"] = sd[f"{prefix}.{theirs}.{p}"]
     return out
+
+
+def _mapped_openai_layout(sd: Dict, cfg: Dict) -> Dict:
+    """ClipGraph's weights from a state dict in OpenAI's layout, which open_clip keeps."""
+    text_proj = sd["text_projection"] if "text_projection" in sd else sd["text_projection.weight"].t()
+    mapped = {
+        "visual_conv.weight": sd["visual.conv1.weight"],
+        "visual_class_embedding": sd["visual.class_embedding"],
+        "visual_positional": sd["visual.positional_embedding"],
+        "visual_proj": sd["visual.proj"],
+        "token_embedding.weight": sd["token_embedding.weight"],
+        "text_positional": sd["positional_embedding"],
+        "text_proj": text_proj,
+        **_ln(sd, "visual.ln_pre", "visual_ln_pre"),
+        **_ln(sd, "visual.ln_post", "visual_ln_post"),
+        **_ln(sd, "ln_final", "ln_final"),
+    }
+    for i in range(cfg["vision_layers"]):
+        mapped.update(_block_from_open_clip(sd, f"visual.transformer.resblocks.{i}", f"visual_blocks.{i}"))
+    for i in range(cfg["text_layers"]):
+        mapped.update(_block_from_open_clip(sd, f"transformer.resblocks.{i}", f"text_blocks.{i}"))
+    return mapped
+
+
+def _write_simple_tokenizer(out_dir: str, tokenizer, sot_id: int, eot_id: int) -> None:
+    """tokenizer.json from OpenAI's SimpleTokenizer (or open_clip's copy of it): its vocab and ranked merges."""
+    vocab = dict(tokenizer.encoder)
+    merges = [pair for pair, _ in sorted(tokenizer.bpe_ranks.items(), key=lambda kv: kv[1])]
+    write_tokenizer(out_dir, tokenizer_json(vocab, merges, tokenizer.decoder[sot_id], tokenizer.decoder[eot_id]))
+
+
+def _eot_mask(ids: torch.Tensor, eot_id: int) -> torch.Tensor:
+    """1 from the first token through the first end-of-text token, 0 after it."""
+    eot = torch.eq(ids, eot_id).int()
+    return (torch.cumsum(eot, dim=-1) - eot == 0).long()
 
 
 def _ln(sd: Dict, theirs: str, ours: str) -> Dict:
@@ -598,30 +677,10 @@ def export_open_clip(args, out_dir: str):
            "text_quick_gelu": type(tblock.mlp.gelu).__name__ == "QuickGELU", "text_eps": source.ln_final.eps,
            "eot_id": tokenizer.eot_token_id}
     sd = source.state_dict()
-    text_proj = sd["text_projection"] if "text_projection" in sd else sd["text_projection.weight"].t()
     if "text_projection.bias" in sd:
         raise SystemExit(f"{args.name}: a biased text projection is unsupported")
-    mapped = {
-        "visual_conv.weight": sd["visual.conv1.weight"],
-        "visual_class_embedding": sd["visual.class_embedding"],
-        "visual_positional": sd["visual.positional_embedding"],
-        "visual_proj": sd["visual.proj"],
-        "token_embedding.weight": sd["token_embedding.weight"],
-        "text_positional": sd["positional_embedding"],
-        "text_proj": text_proj,
-        **_ln(sd, "visual.ln_pre", "visual_ln_pre"),
-        **_ln(sd, "visual.ln_post", "visual_ln_post"),
-        **_ln(sd, "ln_final", "ln_final"),
-    }
-    for i in range(cfg["vision_layers"]):
-        mapped.update(_block_from_open_clip(sd, f"visual.transformer.resblocks.{i}", f"visual_blocks.{i}"))
-    for i in range(cfg["text_layers"]):
-        mapped.update(_block_from_open_clip(sd, f"transformer.resblocks.{i}", f"text_blocks.{i}"))
-
-    vocab = dict(tokenizer.encoder)
-    merges = [pair for pair, _ in sorted(tokenizer.bpe_ranks.items(), key=lambda kv: kv[1])]
-    sot, eot = tokenizer.decoder[tokenizer.sot_token_id], tokenizer.decoder[tokenizer.eot_token_id]
-    write_tokenizer(out_dir, tokenizer_json(vocab, merges, sot, eot))
+    mapped = _mapped_openai_layout(sd, cfg)
+    _write_simple_tokenizer(out_dir, tokenizer, tokenizer.sot_token_id, tokenizer.eot_token_id)
 
     preprocess = getattr(visual, "preprocess_cfg", None) or {}
     mean = preprocess.get("mean") or getattr(visual, "image_mean", None) or open_clip.OPENAI_DATASET_MEAN
@@ -636,30 +695,69 @@ def export_open_clip(args, out_dir: str):
 
     def reference_text(texts, ctx):
         ids = tokenizer(texts, context_length=ctx)
-        mask = (torch.cumsum(torch.eq(ids, cfg["eot_id"]).int(), dim=-1)
-                - torch.eq(ids, cfg["eot_id"]).int() == 0).long()
         with torch.no_grad():
-            return ids, mask, source.encode_text(ids)
+            return ids, _eot_mask(ids, cfg["eot_id"]), source.encode_text(ids)
 
     return cfg, mapped, mean, std, reference_image, reference_text
 
 
+def export_openai(args, out_dir: str):
+    """OpenAI's original clip package. Its text tower adds a fixed 77-position table and so takes only full-length
+    rows; the weights copied into ClipGraph, which slices that table, give the same embeddings from trimmed rows."""
+    import clip
+    from clip.simple_tokenizer import SimpleTokenizer
+    source, _ = clip.load(args.name, device="cpu", jit=False)
+    source = source.float().eval()
+    visual = source.visual
+    if not hasattr(visual, "conv1"):
+        raise SystemExit(f"{args.name} is a ResNet CLIP; only ViT towers are supported")
+    tokenizer = SimpleTokenizer()
+    vblock, tblock = visual.transformer.resblocks[0], source.transformer.resblocks[0]
+    cfg = {"embed_dim": source.text_projection.shape[1], "image_size": visual.input_resolution,
+           "patch_size": visual.conv1.kernel_size[0], "vision_width": visual.conv1.out_channels,
+           "vision_layers": len(visual.transformer.resblocks), "vision_heads": vblock.attn.num_heads,
+           "vision_mlp": vblock.mlp.c_fc.out_features, "vision_quick_gelu": True, "vision_eps": visual.ln_pre.eps,
+           "vocab_size": source.vocab_size, "context_length": source.context_length,
+           "text_width": source.token_embedding.embedding_dim, "text_layers": len(source.transformer.resblocks),
+           "text_heads": tblock.attn.num_heads, "text_mlp": tblock.mlp.c_fc.out_features, "text_quick_gelu": True,
+           "text_eps": source.ln_final.eps, "eot_id": tokenizer.encoder["<|endoftext|>"]}
+    mapped = _mapped_openai_layout(source.state_dict(), cfg)
+    _write_simple_tokenizer(out_dir, tokenizer, tokenizer.encoder["<|startoftext|>"], cfg["eot_id"])
+
+    def reference_image(pixels):
+        with torch.no_grad():
+            return source.encode_image(pixels)
+
+    def reference_text(texts, ctx):
+        ids = clip.tokenize(texts, context_length=ctx, truncate=True)
+        with torch.no_grad():
+            return ids, _eot_mask(ids, cfg["eot_id"]), source.encode_text(ids)
+
+    return cfg, mapped, OPENAI_MEAN, OPENAI_STD, reference_image, reference_text
+
+
+EXPORTERS = {"hf": export_hf, "open_clip": export_open_clip, "openai": export_openai}
+
+
 def cmd_export(args) -> None:
     os.makedirs(args.out_dir, exist_ok=True)
-    exporter = export_hf if args.source == "hf" else export_open_clip
-    cfg, mapped, mean, std, reference_image, reference_text = exporter(args, args.out_dir)
+    cfg, mapped, mean, std, reference_image, reference_text = EXPORTERS[args.source](args, args.out_dir)
 
     graph = ClipGraph(cfg)
     graph.load_state_dict({k: v.detach().to(torch.float32).contiguous() for k, v in mapped.items()}, strict=True)
     path = save_scripted(graph, args.out_dir)
-    name = args.label or (args.name if args.source == "hf" else f"{args.name}/{args.pretrained}")
-    write_descriptor(args.out_dir, name, cfg["embed_dim"], cfg["image_size"], mean, std, cfg["context_length"])
-
-    # Check the written files, not the in-memory graph: tokenizer.json against the library's tokenizer, and
-    # model.pt against the library's own forward, on CPU and (when present) on GPU.
+    name = args.label or {"hf": args.name, "open_clip": f"{args.name}/{args.pretrained}",
+                          "openai": f"openai/{args.name}"}[args.source]
     with open(os.path.join(args.out_dir, "tokenizer.json"), encoding="utf-8") as f:
         bpe = ClipBpe(json.load(f))
     ctx = cfg["context_length"]
+    padding, trim_diff = measure_text_padding(path, bpe, ctx)
+    print(f"text_padding {padding}: trimmed vs padded token rows differ by {trim_diff:.1e}")
+    write_descriptor(args.out_dir, name, cfg["embed_dim"], cfg["image_size"], mean, std, ctx, padding,
+                     test_model=False)
+
+    # Check the written files, not the in-memory graph: tokenizer.json against the library's tokenizer, and
+    # model.pt against the library's own forward, on CPU and (when present) on GPU.
     ref_ids, ref_mask, ref_text = reference_text(CHECK_TEXTS, ctx)
     ours = [bpe.encode_padded(t, ctx, 0) for t in CHECK_TEXTS]
     for i, (ids, mask) in enumerate(ours):
@@ -719,6 +817,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     tiny.add_argument("--text-heads", type=int, default=4, help="text attention heads (default 4)")
     tiny.add_argument("--vision-heads", type=int, default=4, help="image attention heads (default 4)")
     tiny.add_argument("--merges", type=int, default=400, help="BPE merges learned from the built-in text")
+    tiny.add_argument("--full-context", action="store_true",
+                      help="add the whole position table as OpenAI's original clip does, so that the text tower "
+                           "takes full-length token rows only (text_padding max_length)")
     tiny.set_defaults(run=cmd_tiny)
 
     reference = commands.add_parser("reference", help="write Java parity reference data for a model directory")
@@ -735,12 +836,14 @@ def main(argv: Optional[List[str]] = None) -> None:
                     "             laion/CLIP-ViT-bigG-14-laion2B-39B-b160k   (pip install transformers)\n"
                     "  open_clip: --name ViT-B-32 --pretrained laion2b_s34b_b79k | --name ViT-L-14 --pretrained openai |\n"
                     "             --name ViT-bigG-14 --pretrained laion2b_s39b_b160k   (pip install open_clip_torch)\n"
+                    "  openai:    --name ViT-B/32 | ViT-B/16 | ViT-L/14 | ViT-L/14@336px\n"
+                    "             (pip install git+https://github.com/openai/CLIP.git)\n"
                     "The weights are copied into a scripted graph (device-free, any batch size), which is then\n"
                     "checked against the library's own outputs on CPU and, when present, on GPU.\n"
                     "Weights are kept in float32: ViT-bigG-14 writes a ~10 GB model.pt and needs ~25 GB of RAM.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    export.add_argument("--from", dest="source", choices=["hf", "open_clip"], required=True)
-    export.add_argument("--name", required=True, help="Hugging Face repo id, or open_clip model name")
+    export.add_argument("--from", dest="source", choices=sorted(EXPORTERS), required=True)
+    export.add_argument("--name", required=True, help="Hugging Face repo id, open_clip or OpenAI clip model name")
     export.add_argument("--pretrained", help="open_clip pretrained tag")
     export.add_argument("--label", help="model name recorded in the descriptor (default: derived from --name)")
     export.add_argument("out_dir")

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Golden fixtures for the less common layouts Pillow 9.4 opens (issue 15): TIFF 1-bit (raw, PackBits, CCITT G3/G4),
-2/4-bit grey, 16-bit RGB/RGBA, CMYK, palette at 1/2/4 bits, multi-page, and the layouts still refused.
+2/4-bit grey, 16-bit RGB/RGBA, CMYK, palette at 1/2/4 bits, multi-page, GIFs with an LZW code size past the
+specification's 8, and the layouts still refused.
 
 Pillow writes what it can; the rest is written here by a small baseline-TIFF writer, so that every file is exactly
 the layout its name says. Sources are clip-art from the corpus (fetch-images.sh), shrunk to keep each file a few KB.
@@ -114,6 +115,60 @@ def rle_bmp(path, indices, palette, rle4, delta_row=None):
         f.write(b"BM" + struct.pack("<IHHI", offset + len(out), 0, 0, offset) + header + table + out)
 
 
+def lzw_gif(path, image, code_size, interlaced=False):
+    """A GIF of a palette image whose LZW data uses `code_size` (Pillow reads 1..12; the GIF specification stops at 8),
+    encoded by the usual rules: a string table, code width growing to 12 bits, a clear code when the table is full."""
+    width, height = image.size
+    indices = np.asarray(image)
+    rows = list(range(height))
+    if interlaced:
+        rows = [y for start, step in ((0, 8), (4, 8), (2, 4), (1, 2)) for y in range(start, height, step)]
+    pixels = [int(v) for y in rows for v in indices[y]]
+    clear, end = 1 << code_size, (1 << code_size) + 1
+    out, acc, nbits = bytearray(), 0, 0
+
+    def emit(code, bits):
+        nonlocal acc, nbits
+        acc |= code << nbits
+        nbits += bits
+        while nbits >= 8:
+            out.append(acc & 0xFF)
+            acc >>= 8
+            nbits -= 8
+
+    bits, next_code, table = code_size + 1, end + 1, {}
+    emit(clear, bits)
+    prefix = pixels[0]
+    for v in pixels[1:]:
+        if (prefix, v) in table:
+            prefix = table[(prefix, v)]
+            continue
+        emit(prefix, bits)
+        if next_code < 4096:
+            table[(prefix, v)] = next_code
+            next_code += 1
+            if next_code > 1 << bits and bits < 12:
+                bits += 1
+            if next_code == 4096:
+                emit(clear, bits)
+                bits, next_code, table = code_size + 1, end + 1, {}
+        prefix = v
+    emit(prefix, bits)
+    emit(end, bits)
+    if nbits:
+        out.append(acc & 0xFF)
+    data = bytes(out)
+    palette = image.getpalette()[:768]
+    palette += [0] * (768 - len(palette))
+    blocks = b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255)) + b"\0"
+    with open(path, "wb") as f:
+        f.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(palette))
+        f.write(b"," + struct.pack("<HHHHB", 0, 0, width, height, 0x40 if interlaced else 0) + bytes([code_size]))
+        f.write(blocks + b";")
+    check = Image.open(path)
+    assert check.mode == "P" and np.array_equal(np.asarray(check), indices), path
+
+
 def main():
     oc = os.path.join(sys.argv[1], "openclipart")
     os.makedirs(FIXTURES, exist_ok=True)
@@ -180,6 +235,12 @@ def main():
     rle_bmp(f"{FIXTURES}/bmp_rle4.bmp", np.asarray(duck4), duck4.getpalette()[:48], True, delta_row=20)
     grey4 = np.asarray(source("recreation/games/chess/chesspieces-king.png", (61, 90), "L")) >> 4
     rle_bmp(f"{FIXTURES}/bmp_rle4_grey.bmp", grey4, [v for i in range(16) for v in (i, i, i)], True)
+
+    # GIF LZW code sizes the JDK refuses: 9 (a table that fills and clears), 12 interlaced (no table at all).
+    duck = source("animals/birds/jonathon_s_duck_01.png", (200, 150)).quantize(200)
+    lzw_gif(f"{FIXTURES}/gif_lzw_code9.gif", duck, 9)
+    flask = source("science/chemistry_flask_matthew__02.png", (45, 61)).quantize(60)
+    lzw_gif(f"{FIXTURES}/gif_lzw_code12_interlaced.gif", flask, 12, interlaced=True)
 
     # Refused, each with a reason naming its layout: 16-bit grey opens as "I;16", which Pillow cannot resize.
     grey16 = (king[:60, :40].astype(np.uint16) * 257).astype("<u2")

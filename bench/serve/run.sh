@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Text-query latency and QPS of `imgsearch serve` over HTTP at 100k vectors, for the Lucene and Chroma stores, with
-# the tiny test model and with a ViT-B/32-sized random-weight model (made by tools/clip_model.py; needs Debian's
-# python3-torch). Usage: bench/serve/run.sh [VECTORS] [CLIENTS] [SECONDS]   (default 100000 8 20)
+# Query latency and QPS of `imgsearch serve` over HTTP at 100k vectors in a Lucene HNSW store, with a ViT-B/32-sized
+# random-weight model (made once by tools/clip_model.py with Debian's python3-torch): text queries at 1 client
+# against image queries on the same server, and text queries at 8 clients, distinct and repeated; then the text
+# phases again with the same weights padded to 77 tokens. The store is filled once and kept in target/bench-stores.
+# Usage: bench/serve/run.sh [VECTORS] [CLIENTS] [SECONDS]   (default 100000 8 20)
 set -euo pipefail
 vectors=${1:-100000}
 clients=${2:-8}
@@ -15,13 +17,7 @@ if [[ ! -f "$vitb32/model.pt" ]]; then
   /usr/bin/python3 tools/clip_model.py tiny "$vitb32" --dim 512 --width 512 --text-layers 12 --text-heads 8 \
     --vision-width 768 --vision-layers 12 --vision-heads 12
 fi
-
-start_chroma
-
-for model in pipeline-core/src/test/resources/tiny-clip "$vitb32"; do
-  name=$(basename "$model")
-  echo "== model $name"
-  java -Xmx6g -cp "$classpath" dev.imgsearch.bench.serve.ServeBench --model="$model" --vectors="$vectors" \
-    --clients="$clients" --seconds="$seconds" \
-    --store="lucene:$work/lucene-$name" --store="chroma:$chroma_url/bench-$name" 2>/dev/null
-done
+store="target/bench-stores/serve-lucene-$vectors-$(basename "$vitb32")"
+mkdir -p "$(dirname "$store")"
+java -Xmx6g -cp "$classpath" dev.imgsearch.bench.serve.ServeBench --model="$vitb32" --vectors="$vectors" \
+  --clients="$clients" --seconds="$seconds" --store="lucene:$store" --work="$work" 2>/dev/null

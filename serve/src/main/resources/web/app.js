@@ -270,6 +270,8 @@ async function loadStats() {
     const stats = await api('/api/stats');
     const images = Number(stats.images).toLocaleString();
     el('stats').textContent = stats.model ? `${images} images · ${stats.model}` : `${images} images · model loading…`;
+    el('model-warning').textContent = stats.warning || '';
+    el('model-warning').hidden = !stats.warning;
     if (!stats.model) setTimeout(loadStats, 3000);
   } catch (e) {
     el('stats').textContent = '';

@@ -27,7 +27,8 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--batch-size", defaultValue = "1000", description = "Records per upsert (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "2000",
+            description = "Records per upsert (default: ${DEFAULT-VALUE}: Chroma ingests fastest from 2000 on).")
     int batchSize;
 
     @Option(names = "--remove-missing",

@@ -3,6 +3,7 @@ package dev.imgsearch.cli;
 import dev.imgsearch.model.ClipModel;
 import dev.imgsearch.model.ModelLocation;
 import dev.imgsearch.model.SharedModels;
+import dev.imgsearch.serve.ImageUrlPolicy;
 import dev.imgsearch.serve.LocalPaths;
 import dev.imgsearch.serve.SearchServer;
 import dev.imgsearch.serve.ServerConfig;
@@ -99,6 +100,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most results one page may ask for (default: ${DEFAULT-VALUE}).")
     int maxK;
 
+    @Option(names = "--index-name", defaultValue = ServerConfig.DEFAULT_INDEX_NAME, paramLabel = "NAME",
+            description = "The name clip-retrieval clients give as indice_name (default: ${DEFAULT-VALUE}).")
+    String indexName;
+
+    @Option(names = "--allow-image-urls",
+            description = {"Let queries name an image by URL (clip-retrieval's image_url), which the server then fetches:",
+                "http(s) only, public addresses only, at most --max-upload-bytes, 10 s. Off by default (SSRF)."})
+    boolean allowImageUrls;
+
+    @Option(names = "--allow-private-image-urls",
+            description = "As --allow-image-urls, and to loopback and private addresses too: for trusted clients only.")
+    boolean allowPrivateImageUrls;
+
     @Option(names = "--max-threads", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_THREADS, paramLabel = "N",
             description = {"Request threads (default: ${DEFAULT-VALUE}). At most half of them receive request bodies at "
                 + "once; over that, uploads get 503, so health probes and searches always find a thread."})
@@ -148,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
             ServerConfig.Builder builder = ServerConfig.builder().host(host).port(port).imageRoots(imageRoots)
                     .localPaths(exposePaths ? LocalPaths.ABSOLUTE : LocalPaths.RELATIVE)
                     .apiKey(apiKey).corsOrigins(corsOrigins).rateLimit(rateLimit).trustedProxies(trustedProxies)
-                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf)
+                    .maxUploadBytes(maxUploadBytes).maxK(maxK).hadoopConf(hadoopConf).indexName(indexName)
+                    .imageUrls(imageUrlPolicy())
                     .maxThreads(maxThreads).idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                     .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds)).minBodyRate(minBodyRate);
             if (workers != null) {
@@ -196,6 +211,9 @@ final class ServeCommand implements Callable<Integer> {
             if (error != null) {
                 failure.set(error);
                 done.countDown();
+            } else if (loaded.descriptor().testModel()) {
+                LOG.warn("model {} loaded; ready. It is a test model with random weights: search works, but its "
+                        + "results mean nothing", loaded.descriptor().name());
             } else {
                 LOG.info("model {} loaded; ready", loaded.descriptor().name());
             }
@@ -223,6 +241,13 @@ final class ServeCommand implements Callable<Integer> {
                     + failure.get().getMessage(), failure.get());
         }
         return 0;
+    }
+
+    private ImageUrlPolicy imageUrlPolicy() {
+        if (allowPrivateImageUrls) {
+            return ImageUrlPolicy.ANY_ADDRESS;
+        }
+        return allowImageUrls ? ImageUrlPolicy.PUBLIC : ImageUrlPolicy.OFF;
     }
 
     /** False when the JVM is already shutting down, in which case the hook itself closes everything. */

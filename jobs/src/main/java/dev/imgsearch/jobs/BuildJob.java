@@ -13,6 +13,7 @@ import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.ShardedBuild;
 import dev.imgsearch.store.StoreCapability;
+import dev.imgsearch.store.StoreOpener;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -141,9 +142,11 @@ public final class BuildJob {
         try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
             model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
-                String uri = store.text();
-                todo.foreachPartition(partition -> {
-                    try (VectorStore writer = StoreUri.parse(uri).open(OpenMode.WRITE_EXISTING)) {
+                StoreOpener opener = store.opener();
+                // Dealt round-robin, so the store's number of writers write at once, each for about as long; the
+                // input's own partitions (one per file) would leave unequal shares and the last writer alone.
+                todo.repartition(store.writers()).foreachPartition(partition -> {
+                    try (VectorStore writer = opener.open(OpenMode.WRITE_EXISTING)) {
                         upsert(partition, writer, batchSize);
                     }
                 });

@@ -15,6 +15,7 @@ import dev.imgsearch.source.ImageSources;
 import dev.imgsearch.source.Shard;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ final class EmbedShardTask {
         }
         ImageSource source = ImageSources.open(settings.input(), settings.source());
         ShardCommitter committer = new ShardCommitter(EmbedOutput.at(settings.output(), conf));
-        ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model, settings.maxPixels()), settings.batchSize());
+        ShardEmbedder embedder = new ShardEmbedder(ClipEmbedder.of(model, settings.maxPixels()), settings.batchSize(),
+                taskCpus());
         try (ShardCommitter.PendingShard pending = committer.begin(shard.id());
                 var items = source.open(shard)) {
             ShardEmbedder.Counts counts = embedder.embed(items, pending.embeddings(), pending.errors());
@@ -53,5 +55,14 @@ final class EmbedShardTask {
                     counts.failed(), String.format("%.1f", seconds), String.format("%.1f", summary.imagesPerSecond()));
             return summary;
         }
+    }
+
+    /**
+     * The cores this task may use ({@code spark.task.cpus}), all of which decode and preprocess: one GPU task per
+     * executor with spark.task.cpus = its cores keeps the GPU fed by all of them.
+     */
+    private static int taskCpus() {
+        TaskContext context = TaskContext.get();
+        return context == null ? 1 : Math.max(1, context.cpus());
     }
 }

@@ -13,6 +13,8 @@ import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.chroma.ChromaProxy;
+import dev.imgsearch.store.chroma.ChromaServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -133,6 +135,42 @@ class ServeCommandTest {
         serving.interrupt();
         serving.join(30_000);
         assertEquals(0, exit.get());
+    }
+
+    @Test
+    void aTokenProtectedChromaIsServedWithItsTokenAndRefusedWithoutIt() throws Exception {
+        Path token = Files.writeString(fixture.workDir.resolve("serve.token"), "serve-t0ken");
+        try (ChromaServer chroma = ChromaServer.start(fixture.workDir.resolve("token-chroma"));
+             ChromaProxy proxy = ChromaProxy.bearer(chroma.url(), "serve-t0ken")) {
+            String store = "chroma:" + proxy.url() + "/served?token=file:" + token + "&token-header=authorization";
+            try (VectorStore lucene = StoreUri.parse("lucene:" + fixture.workDir.resolve("index")).open(OpenMode.READ_ONLY);
+                 VectorStore served = StoreUri.parse(store).open(OpenMode.CREATE_OR_WRITE)) {
+                served.upsert(fixture.images.keySet().stream().map(id -> lucene.get(id).orElseThrow()).toList());
+            }
+            StringWriter err = new StringWriter();
+            CommandLine cli = Main.commandLine().setErr(new PrintWriter(err, true));
+
+            int code = cli.execute("serve", "--store", "chroma:" + proxy.url() + "/served",
+                    "--model", ServeFixture.MODEL_DIR.toString(), "--port", Integer.toString(freePort()));
+
+            assertEquals(1, code, err.toString());
+            assertEquals(1, err.toString().strip().lines().count(), err.toString());
+            assertTrue(err.toString().startsWith("imgsearch: error: Chroma at " + proxy.url())
+                    && err.toString().contains("answered 401") && err.toString().contains("?token=env:VARIABLE"),
+                    err.toString());
+
+            int port = freePort();
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread serving = new Thread(() -> exit.set(Main.commandLine().execute("serve", "--store", store,
+                    "--model", ServeFixture.MODEL_DIR.toString(), "--port", Integer.toString(port))));
+            serving.start();
+            Http http = new Http(port);
+            assertEquals(fixture.images.size(), Http.json(waitForReady(http)).get("images").asInt());
+            assertEquals(3, Http.json(http.get("/api/search?k=3&text=cat")).get("results").size());
+            serving.interrupt();
+            serving.join(30_000);
+            assertEquals(0, exit.get());
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
+import dev.imgsearch.store.chroma.ChromaProxy;
 import dev.imgsearch.store.chroma.ChromaServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +133,22 @@ class BuildJobTest {
     void chromaBuildFromExecutors() throws IOException {
         buildIsIdempotentIncrementalAndRemovesWhatIsGone(chroma.url().toString().replace("http", "chroma:http")
                 + "/build-test");
+    }
+
+    /** The executors write with the token the driver read, through as many writers as the URI asks for. */
+    @Test
+    void chromaBuildBehindATokenFromExecutors() throws IOException {
+        Path token = Files.writeString(tmp.resolve("build.token"), "build-t0ken");
+        try (ChromaProxy proxy = ChromaProxy.xChromaToken(chroma.url(), "build-t0ken")) {
+            Path embeddings = tmp.resolve("emb-token");
+            EmbeddingFixtures.writePart(embeddings, "a", 0, 300, "v1");
+            String store = "chroma:" + proxy.url() + "/token-build?writers=3&token=file:" + token;
+
+            BuildReport built = build(embeddings, store, 64, BuildJob.Removal.KEEP);
+
+            assertEquals(300, built.written());
+            assertEquals(300, count(store));
+        }
     }
 
     @Test

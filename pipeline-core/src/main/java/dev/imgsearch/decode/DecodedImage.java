@@ -10,6 +10,9 @@ import java.util.Objects;
  * pixel-interleaved, rows top to bottom) and {@code "I"} (32-bit integers, what Pillow 9.4 makes of 16-bit grey PNGs).
  * Keeping the native mode matters because Pillow resizes in it before converting to RGB.
  *
+ * <p>A JPEG's RGB image may keep its YCbCr samples ({@link #jpegYcc}): the resize converts only the columns it reads,
+ * in vectorised arithmetic, instead of every pixel up front; {@link #samples()} converts them all when asked.
+ *
  * <p>The arrays are shared, not copied, to keep a batch pipeline free of extra copies: treat them as read-only.
  */
 public final class DecodedImage {
@@ -20,8 +23,12 @@ public final class DecodedImage {
     private final byte[] samples;
     private final int[] intSamples;
     private final byte[] palette;
+    private final byte[] ycc;
+    // The RGB of ycc, made on first use; a race makes the same bytes twice, never wrong ones.
+    private volatile byte[] converted;
 
-    private DecodedImage(String mode, int width, int height, byte[] samples, int[] intSamples, byte[] palette) {
+    private DecodedImage(String mode, int width, int height, byte[] samples, int[] intSamples, byte[] palette,
+            byte[] ycc) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive: " + width + "x" + height);
         }
@@ -31,6 +38,7 @@ public final class DecodedImage {
         this.samples = samples;
         this.intSamples = intSamples;
         this.palette = palette;
+        this.ycc = ycc;
     }
 
     /** An 8-bit image in mode 1, L, LA, RGB, RGBA or CMYK; {@code samples} holds width*height*bands bytes. */
@@ -43,20 +51,29 @@ public final class DecodedImage {
             default -> throw new IllegalArgumentException("not an 8-bit direct mode: " + mode);
         };
         checkLength(samples.length, (long) width * height * bands);
-        return new DecodedImage(mode, width, height, samples, null, null);
+        return new DecodedImage(mode, width, height, samples, null, null, null);
     }
 
     /** A palette image (mode P): one index per pixel and a 768-byte RGB palette. */
     public static DecodedImage palette(int width, int height, byte[] indices, byte[] paletteRgb) {
         checkLength(indices.length, (long) width * height);
         checkLength(paletteRgb.length, 768);
-        return new DecodedImage("P", width, height, indices, null, paletteRgb);
+        return new DecodedImage("P", width, height, indices, null, paletteRgb, null);
     }
 
     /** A 32-bit integer image (mode I). */
     public static DecodedImage int32(int width, int height, int[] samples) {
         checkLength(samples.length, (long) width * height);
-        return new DecodedImage("I", width, height, null, samples, null);
+        return new DecodedImage("I", width, height, null, samples, null, null);
+    }
+
+    /**
+     * An RGB image given as a JPEG's pixel-interleaved Y, Cb, Cr samples, which libjpeg's conversion ({@link JpegColor})
+     * turns into the RGB samples.
+     */
+    public static DecodedImage jpegYcc(int width, int height, byte[] yccSamples) {
+        checkLength(yccSamples.length, (long) width * height * 3);
+        return new DecodedImage("RGB", width, height, null, null, null, yccSamples);
     }
 
     private static void checkLength(int actual, long expected) {
@@ -90,7 +107,20 @@ public final class DecodedImage {
 
     /** The 8-bit samples (palette indices for mode P); null for mode I. */
     public byte[] samples() {
-        return samples;
+        if (ycc == null) {
+            return samples;
+        }
+        byte[] rgb = converted;
+        if (rgb == null) {
+            rgb = JpegColor.toRgb(ycc);
+            converted = rgb;
+        }
+        return rgb;
+    }
+
+    /** The Y, Cb, Cr samples of an RGB image made by {@link #jpegYcc}; null for every other image. */
+    public byte[] jpegYccSamples() {
+        return ycc;
     }
 
     /** The 32-bit samples of mode I; null for every other mode. */

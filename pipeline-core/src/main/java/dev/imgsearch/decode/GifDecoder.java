@@ -11,7 +11,8 @@ import org.w3c.dom.Node;
 /**
  * The first frame of a GIF, placed as Pillow 9.4's GifImagePlugin places it: on a canvas the size of the logical
  * screen (grown to fit the frame), filled with the frame's transparent index or 0, in mode "P" unless the palette is
- * the identity grey ramp, which makes it "L" (and so resized with bicubic rather than nearest).
+ * the identity grey ramp, which makes it "L" (and so resized with bicubic rather than nearest). A frame whose LZW code
+ * size the JDK refuses and Pillow accepts is decoded by {@link GifLzw}.
  */
 final class GifDecoder implements FormatDecoder {
 
@@ -41,18 +42,18 @@ final class GifDecoder implements FormatDecoder {
         int fill = control != null && "TRUE".equals(control.getAttribute("transparentColorFlag"))
                 ? Rasters.intAttr(control, "transparentColorIndex") : 0;
 
-        Raster raster = reader.read(0).getRaster();
         byte[] canvas = new byte[Math.multiplyExact(width, height)];
         if (fill != 0) {
             Arrays.fill(canvas, (byte) fill);
         }
-        int[] row = new int[raster.getWidth()];
-        for (int y = 0; y < raster.getHeight(); y++) {
-            raster.getSamples(raster.getMinX(), raster.getMinY() + y, raster.getWidth(), 1, 0, row);
-            int offset = (top + y) * width + left;
-            for (int x = 0; x < row.length; x++) {
-                canvas[offset + x] = (byte) row[x];
+        GifLzw.Frame frame = GifLzw.firstFrame(data);
+        if (frame.codeSize() > GifLzw.JDK_MAX_CODE_SIZE) {
+            byte[] indices = GifLzw.decode(data, frame);
+            for (int y = 0; y < frame.height(); y++) {
+                System.arraycopy(indices, y * frame.width(), canvas, (top + y) * width + left, frame.width());
             }
+        } else {
+            place(reader.read(0).getRaster(), canvas, width, left, top);
         }
         if (colors == null || isIdentityGreyRamp(colors)) {
             return DecodedImage.of("L", width, height, canvas);
@@ -64,6 +65,17 @@ final class GifDecoder implements FormatDecoder {
             palette[3 * i + 2] = (byte) colors[3 * i + 2];
         }
         return DecodedImage.palette(width, height, canvas, palette);
+    }
+
+    private static void place(Raster raster, byte[] canvas, int width, int left, int top) {
+        int[] row = new int[raster.getWidth()];
+        for (int y = 0; y < raster.getHeight(); y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, raster.getWidth(), 1, 0, row);
+            int offset = (top + y) * width + left;
+            for (int x = 0; x < row.length; x++) {
+                canvas[offset + x] = (byte) row[x];
+            }
+        }
     }
 
     /** The table's RGB triples, or null when the file has none. */

@@ -19,6 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -84,7 +87,8 @@ public final class ClipModel implements AutoCloseable {
         }
         ClipTokenizer tokenizer;
         try {
-            tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId());
+            tokenizer = ClipTokenizer.load(tokenizerFile, descriptor.contextLength(), descriptor.padId(),
+                    descriptor.textPadding());
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot load tokenizer " + tokenizerFile + ": "
                     + OneLine.of(e), e);
@@ -134,20 +138,26 @@ public final class ClipModel implements AutoCloseable {
         if (rows == 0) {
             return new float[0][];
         }
-        float[] batch = new float[rows * perImage];
+        // Straight into a direct buffer, which DJL hands to libtorch as it is: one copy instead of two.
+        ByteBuffer batch = ByteBuffer.allocateDirect(Math.multiplyExact(rows * perImage, Float.BYTES))
+                .order(ByteOrder.nativeOrder());
+        FloatBuffer floats = batch.asFloatBuffer();
         for (int i = 0; i < rows; i++) {
             if (pixelValuesChw[i] == null || pixelValuesChw[i].length != perImage) {
                 throw new IllegalArgumentException("image " + i + " has "
                         + (pixelValuesChw[i] == null ? "no" : String.valueOf(pixelValuesChw[i].length))
                         + " pixel values; " + descriptor.name() + " needs 3x" + size + "x" + size + " = " + perImage);
             }
-            System.arraycopy(pixelValuesChw[i], 0, batch, i * perImage, perImage);
+            floats.put(pixelValuesChw[i]);
         }
         return run("get_image_features", rows,
-                scope -> new NDArray[] {scope.create(batch, new Shape(rows, 3, size, size))});
+                scope -> new NDArray[] {scope.create(batch, new Shape(rows, 3, size, size), DataType.FLOAT32)});
     }
 
-    /** Embeds texts; longer texts are truncated to the context length. All texts run as one batch. */
+    /**
+     * Embeds texts; longer texts are truncated to the context length. All texts run as one batch, as long as its
+     * longest text unless the descriptor asks for {@link TextPadding#MAX_LENGTH}.
+     */
     public float[][] embedTexts(List<String> texts) {
         if (texts.isEmpty()) {
             return new float[0][];
@@ -156,7 +166,7 @@ public final class ClipModel implements AutoCloseable {
         // Tokenized inside run: the tokenizer is native too and must not be used once the model is closed.
         return run("get_text_features", rows, scope -> {
             ClipTokenizer.Tokens tokens = tokenizer.encode(texts);
-            int length = tokenizer.contextLength();
+            int length = tokens.length();
             long[] ids = new long[rows * length];
             long[] mask = new long[rows * length];
             for (int i = 0; i < rows; i++) {

@@ -62,10 +62,13 @@ public final class DefaultModel {
 
     /**
      * The descriptor of DJL's TorchScript ViT-B/32. It was traced on the CPU with CPU constants in its graph
-     * (DJL's documentation: "The current model can only run on CPU"), hence {@code cpu_only}.
+     * (DJL's documentation: "The current model can only run on CPU"), hence {@code cpu_only}. It is Hugging Face's
+     * CLIPModel, whose text tower slices its position table, and DJL's own example feeds it unpadded token rows:
+     * batches are cut to their longest text.
      */
     static ModelDescriptor descriptor(String modelFile) {
-        return new ModelDescriptor(NAME, 512, 224, OPENAI_MEAN, OPENAI_STD, 77, 0, modelFile, "tokenizer.json", true);
+        return new ModelDescriptor(NAME, 512, 224, OPENAI_MEAN, OPENAI_STD, 77, 0, modelFile, "tokenizer.json", true,
+                TextPadding.LONGEST, false);
     }
 
     /** Downloads, checks and lays out the default model in {@code dir}. */

@@ -16,18 +16,21 @@ import java.util.Arrays;
 /**
  * What a CLIP model directory declares about itself: the {@value #FILE_NAME} file, written by
  * {@code tools/clip_model.py} (snake_case keys: {@code embedding_dim}, {@code image_size}, {@code context_length},
- * {@code pad_id}, {@code model_file}, {@code tokenizer_file}).
+ * {@code pad_id}, {@code model_file}, {@code tokenizer_file}, {@code cpu_only}, {@code text_padding}, {@code test_model}).
  *
  * @param name           recorded with every embedding ({@code EmbeddingRecord.model})
  * @param embeddingDim   length of the image and text embeddings
  * @param imageSize      S: the model takes [B,3,S,S] pixels (shortest side resized to S, then centre-cropped)
  * @param mean           per-channel mean subtracted from pixels scaled to [0,1]
  * @param std            per-channel standard deviation the pixels are divided by
- * @param contextLength  L: token rows are SOT + text + EOT, truncated to L with EOT kept last, padded to L
+ * @param contextLength  L: token rows are SOT + text + EOT, truncated to L with EOT kept last
  * @param padId          token id written after EOT (the attention mask is 0 there)
  * @param modelFile      TorchScript file, relative to the directory (default {@code model.pt})
  * @param tokenizerFile  Hugging Face tokenizer.json, relative to the directory (default {@code tokenizer.json})
  * @param cpuOnly        true for TorchScript traced with CPU constants in its graph, which cannot run on a GPU
+ * @param textPadding    how long a batch's token rows are (default {@link TextPadding#LONGEST})
+ * @param testModel      true for random-weight models that prove the pipeline but cannot find anything: whoever
+ *                       serves one says so to its users
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,7 +44,9 @@ public record ModelDescriptor(
         long padId,
         String modelFile,
         String tokenizerFile,
-        boolean cpuOnly) {
+        boolean cpuOnly,
+        TextPadding textPadding,
+        boolean testModel) {
 
     public static final String FILE_NAME = "imgsearch-model.json";
 
@@ -67,6 +72,7 @@ public record ModelDescriptor(
         std = std.clone();
         modelFile = modelFile == null ? "model.pt" : modelFile;
         tokenizerFile = tokenizerFile == null ? "tokenizer.json" : tokenizerFile;
+        textPadding = textPadding == null ? TextPadding.LONGEST : textPadding;
     }
 
     @Override
@@ -103,7 +109,8 @@ public record ModelDescriptor(
         return o instanceof ModelDescriptor d && name.equals(d.name) && embeddingDim == d.embeddingDim
                 && imageSize == d.imageSize && Arrays.equals(mean, d.mean) && Arrays.equals(std, d.std)
                 && contextLength == d.contextLength && padId == d.padId && modelFile.equals(d.modelFile)
-                && tokenizerFile.equals(d.tokenizerFile) && cpuOnly == d.cpuOnly;
+                && tokenizerFile.equals(d.tokenizerFile) && cpuOnly == d.cpuOnly && textPadding == d.textPadding
+                && testModel == d.testModel;
     }
 
     @Override
@@ -116,6 +123,7 @@ public record ModelDescriptor(
         return "ModelDescriptor[name=" + name + ", embeddingDim=" + embeddingDim + ", imageSize=" + imageSize
                 + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ", contextLength="
                 + contextLength + ", padId=" + padId + ", modelFile=" + modelFile + ", tokenizerFile="
-                + tokenizerFile + ", cpuOnly=" + cpuOnly + "]";
+                + tokenizerFile + ", cpuOnly=" + cpuOnly + ", textPadding=" + textPadding + ", testModel=" + testModel
+                + "]";
     }
 }

@@ -97,15 +97,21 @@ public final class ClipPreprocessor {
                 }
                 // Pillow resizes RGBA and LA premultiplied ("RGBa"/"La") and converts back before the crop.
                 byte[] resized = PillowResampler.bicubic8(image.samples(), w, h, bands,
-                        PillowResampler.Alpha.PREMULTIPLY, outW, outH, crop);
+                        PillowResampler.Read.PREMULTIPLY, outW, outH, crop);
                 PillowConvert.unpremultiply(resized, bands);
                 yield PillowConvert.toRgb(mode, resized, null);
             }
             default -> {
-                byte[] cropped = resize
-                        ? PillowResampler.bicubic8(image.samples(), w, h, image.bands(), PillowResampler.Alpha.NONE,
-                                outW, outH, crop)
-                        : cropBytes(image.samples(), w, image.bands(), crop);
+                byte[] ycc = image.jpegYccSamples();
+                byte[] cropped;
+                if (!resize) {
+                    cropped = cropBytes(image.samples(), w, image.bands(), crop);
+                } else if (ycc != null) {
+                    cropped = PillowResampler.bicubic8(ycc, w, h, 3, PillowResampler.Read.JPEG_YCC, outW, outH, crop);
+                } else {
+                    cropped = PillowResampler.bicubic8(image.samples(), w, h, image.bands(),
+                            PillowResampler.Read.AS_IS, outW, outH, crop);
+                }
                 yield mode.equals("RGB") ? cropped : PillowConvert.toRgb(mode, cropped, null);
             }
         };

@@ -1,5 +1,6 @@
 package dev.imgsearch.preprocess;
 
+import dev.imgsearch.decode.JpegColor;
 import java.util.Arrays;
 
 /**
@@ -28,12 +29,14 @@ final class PillowResampler {
     record Window(int x, int y, int width, int height) {
     }
 
-    /** What the resize does with the last band of each source pixel. */
-    enum Alpha {
+    /** What the resize does with the source samples as it reads them. */
+    enum Read {
         /** Every band is a colour (or grey) sample. */
-        NONE,
+        AS_IS,
         /** The last band is alpha: the others are premultiplied by it as the source is read (RGBA to RGBa). */
-        PREMULTIPLY
+        PREMULTIPLY,
+        /** The three bands are a JPEG's Y, Cb, Cr: each column read is converted to RGB as libjpeg converts it. */
+        JPEG_YCC
     }
 
     /**
@@ -137,16 +140,16 @@ final class PillowResampler {
 
     /**
      * Bicubic resize of 8-bit pixel-interleaved samples ({@code bands} per pixel) to outWidth x outHeight, returning
-     * only {@code window} (pixel-interleaved, window.width * window.height * bands). With {@link Alpha#PREMULTIPLY},
-     * the last band is alpha and the source rows are premultiplied (Pillow's RGBA to RGBa) as they are read.
+     * only {@code window} (pixel-interleaved, window.width * window.height * bands), the source read as {@code read}
+     * says.
      */
-    static byte[] bicubic8(byte[] src, int width, int height, int bands, Alpha alpha, int outWidth, int outHeight,
+    static byte[] bicubic8(byte[] src, int width, int height, int bands, Read read, int outWidth, int outHeight,
             Window window) {
         boolean vertical = outHeight != height;
         Coefficients cy = vertical ? Coefficients.bicubic(height, outHeight, window.y, window.height) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int tempRows = sourceRowsEnd(cy, window) - firstRow;
-        Rows source = new Rows(src, width, bands, alpha);
+        Rows source = new Rows(src, width, bands, read);
         int[][] temp = outWidth != width
                 ? horizontalPass(source, firstRow, tempRows,
                         Coefficients.bicubic(width, outWidth, window.x, window.width), window)
@@ -241,20 +244,20 @@ final class PillowResampler {
         return out;
     }
 
-    /** The 8-bit source rows as the resize reads them: premultiplied first if asked. */
+    /** The 8-bit source rows as the resize reads them: premultiplied or converted from YCbCr if asked. */
     private static final class Rows {
 
         private final byte[] samples;
         private final int rowLength;
         private final int bands;
-        private final Alpha alpha;
+        private final Read read;
         private byte[] premultiplied;
 
-        Rows(byte[] samples, int width, int bands, Alpha alpha) {
+        Rows(byte[] samples, int width, int bands, Read read) {
             this.samples = samples;
             this.rowLength = width * bands;
             this.bands = bands;
-            this.alpha = alpha;
+            this.read = read;
         }
 
         /**
@@ -262,7 +265,7 @@ final class PillowResampler {
          * themselves, or premultiplied copies.
          */
         private byte[] rows(int y, int rows) {
-            if (alpha == Alpha.NONE) {
+            if (read != Read.PREMULTIPLY) {
                 return samples;
             }
             if (premultiplied == null || premultiplied.length < rows * rowLength) {
@@ -276,12 +279,13 @@ final class PillowResampler {
         }
 
         private int start(int y) {
-            return alpha == Alpha.NONE ? y * rowLength : 0;
+            return read != Read.PREMULTIPLY ? y * rowLength : 0;
         }
 
         /**
          * Rows [y, y + rows) transposed from sample column {@code from} on: columns[i][r] is sample from + i of row
-         * y + r. Columns outer and rows inner, so that the few cache lines of each row being read stay in L1.
+         * y + r. Columns outer and rows inner, so that the few cache lines of each row being read stay in L1. YCbCr
+         * is converted here, a whole column of each band at a time, and only for the columns the resize reads.
          */
         void transpose(int y, int rows, int from, int[][] columns) {
             byte[] in = rows(y, rows);
@@ -293,11 +297,17 @@ final class PillowResampler {
                     column[r] = in[p] & 0xFF;
                 }
             }
+            if (read == Read.JPEG_YCC) {
+                // from is a pixel's first band, so the columns come in Y, Cb, Cr triples.
+                for (int i = 0; i + 2 < columns.length; i += 3) {
+                    JpegColor.toRgb(columns[i], columns[i + 1], columns[i + 2], rows);
+                }
+            }
         }
 
         /** Sample columns [from, from + length) of rows [y, y + rows), widened, when no horizontal pass is needed. */
         int[][] widened(int y, int rows, int from, int length) {
-            byte[] in = rows(y, rows);
+            byte[] in = read == Read.JPEG_YCC ? JpegColor.toRgb(samples) : rows(y, rows);
             int[][] out = new int[rows][length];
             for (int r = 0; r < rows; r++) {
                 int p = start(y) + r * rowLength + from;

@@ -46,4 +46,18 @@ public interface StoreKind {
     default ShardedBuild openShardedBuild(StoreUri uri, long rows, int parallelism) {
         throw new UnsupportedOperationException(form() + " stores are not built shard by shard");
     }
+
+    /**
+     * An opener to send to other JVMs; by default one that parses the URI's text there again. A kind whose URIs point
+     * at credentials overrides it to read them here, once.
+     */
+    default StoreOpener opener(StoreUri uri) {
+        String text = uri.text();
+        return mode -> StoreUri.parse(text).open(mode);
+    }
+
+    /** How many writers a build runs at once into a kind with {@link StoreCapability#PARALLEL_WRITERS}. */
+    default int writers(StoreUri uri) {
+        return 1;
+    }
 }

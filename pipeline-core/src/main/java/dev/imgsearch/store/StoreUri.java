@@ -83,6 +83,16 @@ public record StoreUri(String text, StoreKind kind, String location, Map<String,
         return kind.open(this, mode, schema);
     }
 
+    /** Opens this store from other JVMs (Spark executors) with what this one resolved; see {@link StoreOpener}. */
+    public StoreOpener opener() {
+        return kind.opener(this);
+    }
+
+    /** How many writers a build runs at once into this store, when it takes parallel writers. */
+    public int writers() {
+        return kind.writers(this);
+    }
+
     /** Whether the store exists, looked up without creating anything. */
     public boolean exists() {
         return kind.exists(this);

@@ -98,6 +98,34 @@ class ImageDecoderTest {
         assertEquals("unsupported TIFF layout: YCbCr, old-style JPEG-compressed", reason(data));
     }
 
+    @Test
+    void jpegCompressedCmykTiffIsRefusedWithItsLayout() throws IOException {
+        // Pillow gets these pixels from libtiff's JPEG codec; with no fixture proving the same bytes here, the layout is
+        // refused by name rather than decoded into colours that may differ from Pillow's.
+        byte[] data = fixture("tiff_cmyk_lzw.tif");
+        setTiffTag(data, 259, 7);
+        assertEquals("unsupported TIFF layout: CMYK, JPEG-compressed", reason(data));
+    }
+
+    @Test
+    void aGifWithAnLzwCodeSizePastEightFailsCleanlyWhenBroken() throws IOException {
+        byte[] gif = fixture("gif_lzw_code9.gif");
+        // The code size byte follows the screen descriptor, the 256-colour table and the image descriptor.
+        int codeSize = 13 + 768 + 10;
+        assertEquals(9, gif[codeSize]);
+        assertEquals("truncated or corrupt GIF: truncated GIF stream",
+                reason(Arrays.copyOf(gif, gif.length / 2)));
+        byte[] tooWide = gif.clone();
+        tooWide[codeSize] = 13;
+        assertEquals("truncated or corrupt GIF: bad LZW code size 13", reason(tooWide));
+        byte[] garbled = gif.clone();
+        // The clear code kept, then a code of all ones (1023 at 10 bits), which the empty table cannot have.
+        garbled[codeSize + 3] = (byte) 0xFE;
+        garbled[codeSize + 4] = (byte) 0xFF;
+        assertEquals("truncated or corrupt GIF: broken GIF image data: code 1023 right after a clear code",
+                reason(garbled));
+    }
+
     /** Rewrites the SHORT value of one tag of a little-endian TIFF's first directory. */
     private static void setTiffTag(byte[] tiff, int tag, int value) {
         ByteBuffer b = ByteBuffer.wrap(tiff).order(java.nio.ByteOrder.LITTLE_ENDIAN);

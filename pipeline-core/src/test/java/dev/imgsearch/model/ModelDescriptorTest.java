@@ -31,6 +31,8 @@ class ModelDescriptorTest {
         assertEquals("model.pt", d.modelFile());
         assertEquals("tokenizer.json", d.tokenizerFile());
         assertFalse(d.cpuOnly());
+        assertEquals(TextPadding.LONGEST, d.textPadding());
+        assertTrue(d.testModel(), "the random-weight fixture says it is a test model");
     }
 
     @Test
@@ -44,6 +46,24 @@ class ModelDescriptorTest {
         assertEquals("tokenizer.json", d.tokenizerFile());
         assertEquals(0, d.padId());
         assertFalse(d.cpuOnly());
+        assertEquals(TextPadding.LONGEST, d.textPadding());
+        assertFalse(d.testModel());
+    }
+
+    @Test
+    void textPaddingIsReadByItsTokenizerName() throws IOException {
+        Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), """
+                {"name": "m", "embedding_dim": 8, "image_size": 32, "mean": [0, 0, 0], "std": [1, 1, 1],
+                 "context_length": 16, "text_padding": "max_length"}
+                """);
+        assertEquals(TextPadding.MAX_LENGTH, ModelDescriptor.read(dir).textPadding());
+        Files.writeString(dir.resolve(ModelDescriptor.FILE_NAME), """
+                {"name": "m", "embedding_dim": 8, "image_size": 32, "mean": [0, 0, 0], "std": [1, 1, 1],
+                 "context_length": 16, "text_padding": "shortest"}
+                """);
+        IOException e = assertThrows(IOException.class, () -> ModelDescriptor.read(dir));
+        assertTrue(e.getMessage().contains("shortest") && e.getMessage().contains("max_length"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

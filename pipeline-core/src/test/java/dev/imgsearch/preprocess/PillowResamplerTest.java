@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PillowResamplerTest {
 
-    record Case(int width, int height, int bands, PillowResampler.Alpha alpha, int outWidth, int outHeight,
+    record Case(int width, int height, int bands, PillowResampler.Read alpha, int outWidth, int outHeight,
             PillowResampler.Window window, long seed) {
         @Override
         public String toString() {
@@ -27,8 +27,8 @@ class PillowResamplerTest {
     static Stream<Arguments> shapes() {
         Stream.Builder<Case> cases = Stream.builder();
         for (int bands = 1; bands <= 4; bands++) {
-            PillowResampler.Alpha alpha = bands % 2 == 0 ? PillowResampler.Alpha.PREMULTIPLY
-                    : PillowResampler.Alpha.NONE;
+            PillowResampler.Read alpha = bands % 2 == 0 ? PillowResampler.Read.PREMULTIPLY
+                    : PillowResampler.Read.AS_IS;
             // A photo-like shrink with CLIP's centre crop, source rows just around the pass's block size, a huge
             // shrink (wide filters), an enlargement, one pass only, no pass at all, and single pixels.
             cases.add(full(400, 300, bands, alpha, 298, 224, new PillowResampler.Window(37, 0, 224, 224)));
@@ -57,14 +57,14 @@ class PillowResamplerTest {
             int y = random.nextInt(outHeight);
             PillowResampler.Window window = new PillowResampler.Window(x, y, 1 + random.nextInt(outWidth - x),
                     1 + random.nextInt(outHeight - y));
-            PillowResampler.Alpha alpha = bands % 2 == 0 && random.nextBoolean()
-                    ? PillowResampler.Alpha.PREMULTIPLY : PillowResampler.Alpha.NONE;
+            PillowResampler.Read alpha = bands % 2 == 0 && random.nextBoolean()
+                    ? PillowResampler.Read.PREMULTIPLY : PillowResampler.Read.AS_IS;
             cases.add(new Case(width, height, bands, alpha, outWidth, outHeight, window, random.nextLong()));
         }
         return cases.build().map(Arguments::of);
     }
 
-    private static Case full(int width, int height, int bands, PillowResampler.Alpha alpha, int outWidth,
+    private static Case full(int width, int height, int bands, PillowResampler.Read alpha, int outWidth,
             int outHeight, PillowResampler.Window window) {
         return new Case(width, height, bands, alpha, outWidth, outHeight,
                 window == null ? new PillowResampler.Window(0, 0, outWidth, outHeight) : window,

@@ -15,7 +15,7 @@ final class ReferenceResampler {
     private ReferenceResampler() {
     }
 
-    static byte[] bicubic8(byte[] src, int width, int height, int bands, PillowResampler.Alpha alpha, int outWidth,
+    static byte[] bicubic8(byte[] src, int width, int height, int bands, PillowResampler.Read alpha, int outWidth,
             int outHeight, PillowResampler.Window window) {
         boolean vertical = outHeight != height;
         PillowResampler.Coefficients cy = vertical
@@ -28,7 +28,7 @@ final class ReferenceResampler {
         byte[] temp = new byte[tempRows * rowStride];
         for (int r = 0; r < tempRows; r++) {
             byte[] row = Arrays.copyOfRange(src, (firstRow + r) * width * bands, (firstRow + r + 1) * width * bands);
-            if (alpha == PillowResampler.Alpha.PREMULTIPLY) {
+            if (alpha == PillowResampler.Read.PREMULTIPLY) {
                 PillowConvert.premultiply(row, 0, row, 0, row.length, bands);
             }
             if (outWidth == width) {

@@ -16,6 +16,11 @@ final class ClientAddress {
         this.trustedProxies = Set.copyOf(trustedProxies);
     }
 
+    /** Whether the connection comes from a trusted proxy, whose {@code X-Forwarded-*} headers are believed. */
+    boolean viaTrustedProxy(Context ctx) {
+        return trustedProxies.contains(ctx.req().getRemoteAddr());
+    }
+
     String of(Context ctx) {
         String peer = ctx.req().getRemoteAddr();
         if (!trustedProxies.contains(peer)) {

@@ -65,7 +65,12 @@ final class HttpBodies {
 
     /** The body as a JSON object, or a 400 saying what is wrong with it. */
     static ObjectNode jsonObject(Context ctx, ObjectMapper mapper) {
-        byte[] body = read(ctx, MAX_JSON_BYTES, "the JSON body");
+        return jsonObject(ctx, mapper, MAX_JSON_BYTES);
+    }
+
+    /** As {@link #jsonObject(Context, ObjectMapper)}, for bodies that may carry an image as text (up to {@code limit}). */
+    static ObjectNode jsonObject(Context ctx, ObjectMapper mapper, long limit) {
+        byte[] body = read(ctx, limit, "the JSON body");
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object");
         }

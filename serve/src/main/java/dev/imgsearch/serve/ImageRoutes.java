@@ -9,7 +9,10 @@ import io.javalin.http.Header;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** {@code GET /api/images/{id}}: an indexed image's original bytes, or a thumbnail with {@code ?size=N}. */
+/**
+ * {@code GET /api/images/{id}}: an indexed image's original bytes, or a thumbnail with {@code ?size=N}; and
+ * {@code GET /image/{image_path}}, where the SkyPilot example's page loads the originals of its results.
+ */
 final class ImageRoutes {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,255}");
@@ -32,8 +35,17 @@ final class ImageRoutes {
 
     /** The {@code id} path parameter, checked: record ids are never paths, so nothing path-like gets through. */
     static String id(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (!ID.matcher(id).matches()) {
+        return id(ctx, "id");
+    }
+
+    /** Whether {@code text} has the form of a record id. */
+    static boolean isId(String text) {
+        return ID.matcher(text).matches();
+    }
+
+    private static String id(Context ctx, String parameter) {
+        String id = ctx.pathParam(parameter);
+        if (!isId(id)) {
             throw ApiException.badRequest("invalid image id '" + ParamParser.abbreviate(id)
                     + "': ids are 1 to 256 letters, digits, '.', '_', ':' or '-'");
         }
@@ -48,6 +60,15 @@ final class ImageRoutes {
                 throw ApiException.badRequest("unknown parameter '" + name + "'; known: size");
             }
         }
+        serve(ctx, id, size);
+    }
+
+    /** {@code GET /image/{image_path}}: the original; {@code image_path} is what {@code POST /search} answered. */
+    void skyPilotImage(Context ctx) {
+        serve(ctx, id(ctx, "image_path"), null);
+    }
+
+    private void serve(Context ctx, String id, Integer size) {
         VectorRecord record = searcher.get(id);
         Object uri = record.metadata().get(MetadataSchema.URI);
         if (!(uri instanceof String location)) {

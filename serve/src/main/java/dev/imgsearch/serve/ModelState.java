@@ -2,6 +2,7 @@ package dev.imgsearch.serve;
 
 import dev.imgsearch.embed.ClipEmbedder;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelDescriptor;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,17 +11,20 @@ import java.util.concurrent.CompletionException;
  * The model as it loads in the background: the server listens at once (so liveness probes pass) and answers
  * searches with 503 until the model is ready and fits the store.
  */
-final class ModelState {
+final class ModelState implements AutoCloseable {
 
     private final CompletableFuture<ClipModel> loading;
     private final Searcher searcher;
     private final ServerMetrics metrics;
+    private final WorkPool work;
     private volatile QueryEmbedder embedder;
+    private boolean closed;
 
-    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics) {
+    ModelState(CompletableFuture<ClipModel> loading, Searcher searcher, ServerMetrics metrics, WorkPool work) {
         this.loading = loading;
         this.searcher = searcher;
         this.metrics = metrics;
+        this.work = work;
     }
 
     /** The embedder, or a 503 saying why there is none yet. */
@@ -63,16 +67,40 @@ final class ModelState {
                     + storeDim.getAsInt() + "-dimensional ones: serve the store with the model that built it";
         }
         synchronized (this) {
+            if (closed) {
+                return "the server is shutting down";
+            }
             if (embedder == null) {
-                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics);
+                embedder = new QueryEmbedder(ClipEmbedder.of(model), metrics, work);
             }
         }
         return null;
     }
 
+    /** The dimension of query vectors: the store's, or while the store is empty the model's (a 503 while it loads). */
+    int queryDimension() {
+        OptionalInt stored = searcher.dimension();
+        return stored.isPresent() ? stored.getAsInt() : embedder().descriptor().embeddingDim();
+    }
+
+    /** The loaded model's descriptor, else null. */
+    ModelDescriptor descriptor() {
+        QueryEmbedder ready = embedder;
+        return ready == null ? null : ready.descriptor();
+    }
+
     /** The model's name once loaded, else null. */
     String modelName() {
-        QueryEmbedder ready = embedder;
-        return ready == null ? null : ready.modelName();
+        ModelDescriptor descriptor = descriptor();
+        return descriptor == null ? null : descriptor.name();
+    }
+
+    /** Stops the query embedder's worker; the model itself belongs to whoever loaded it. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (embedder != null) {
+            embedder.close();
+        }
     }
 }

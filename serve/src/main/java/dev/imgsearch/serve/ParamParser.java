@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.store.MetadataFilter;
 import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.Vectors;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -76,6 +77,18 @@ final class ParamParser {
         return params(k, offset, page, filter, minScore);
     }
 
+    /** A string field of a JSON object; null when it is absent or null. */
+    static String jsonText(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest(field + " must be a string");
+        }
+        return node.textValue();
+    }
+
     /** A non-empty query text of bounded length. */
     static String text(String text, String field) {
         if (text == null || text.isBlank()) {
@@ -86,6 +99,34 @@ final class ParamParser {
             throw ApiException.badRequest(field + " is longer than " + MAX_TEXT_CHARS + " characters");
         }
         return stripped;
+    }
+
+    /**
+     * A query vector: an array of {@code dimension} finite numbers, not all zero (a zero vector has no direction to
+     * search in).
+     */
+    static float[] embedding(JsonNode node, String field, int dimension) {
+        if (node == null || !node.isArray()) {
+            throw ApiException.badRequest(field + " must be an array of numbers");
+        }
+        if (node.size() != dimension) {
+            throw ApiException.badRequest(field + " has " + node.size() + " values but this index holds "
+                    + dimension + "-dimensional vectors");
+        }
+        float[] vector = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            JsonNode value = node.get(i);
+            if (!value.isNumber()) {
+                throw ApiException.badRequest(field + "[" + i + "] must be a number");
+            }
+            vector[i] = value.floatValue();
+        }
+        try {
+            Vectors.normalized(vector, field);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return vector;
     }
 
     /** An integer; huge values are clamped so that the range check names the allowed range. */

@@ -3,29 +3,35 @@ package dev.imgsearch.serve;
 import dev.imgsearch.decode.ImageDecodeException;
 import dev.imgsearch.decode.ImageFormat;
 import dev.imgsearch.embed.ClipEmbedder;
-import java.util.List;
+import dev.imgsearch.model.ModelDescriptor;
 
 /**
  * Embeds queries exactly as the embed job embeds images (same decoder, same preprocessing, same model), so query and
- * index vectors are comparable.
+ * index vectors are comparable. Texts go through a cache and a micro-batcher ({@link TextEmbeddings}), whose
+ * passes take their worker from the server's {@link WorkPool} while each query waits in its queue.
  */
-final class QueryEmbedder {
+final class QueryEmbedder implements AutoCloseable {
 
     private final ClipEmbedder embedder;
+    private final TextEmbeddings texts;
     private final ServerMetrics metrics;
+    private final WorkPool work;
 
-    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics) {
+    QueryEmbedder(ClipEmbedder embedder, ServerMetrics metrics, WorkPool work) {
         this.embedder = embedder;
+        this.texts = new TextEmbeddings(batch -> work.worker(() -> embedder.embedTexts(batch)), metrics);
         this.metrics = metrics;
+        this.work = work;
     }
 
-    String modelName() {
-        return embedder.descriptor().name();
+    ModelDescriptor descriptor() {
+        return embedder.descriptor();
     }
 
+    /** The embedding of a query text; shared with other callers, so it must not be modified. */
     float[] text(String text) {
         long start = System.nanoTime();
-        float[] vector = embedder.embedTexts(List.of(text))[0];
+        float[] vector = work.waiting(() -> texts.of(text));
         metrics.embedded("text", start);
         return vector;
     }
@@ -47,5 +53,11 @@ final class QueryEmbedder {
         }
         metrics.embedded("image", start);
         return vector;
+    }
+
+    /** Stops the text batcher; the model is its owner's to close. */
+    @Override
+    public void close() {
+        texts.close();
     }
 }

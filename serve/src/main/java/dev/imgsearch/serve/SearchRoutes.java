@@ -1,6 +1,5 @@
 package dev.imgsearch.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.store.MetadataFilter;
@@ -20,7 +19,7 @@ import java.util.function.Function;
 /** The search endpoints: text, image upload, more-like-this, and the SkyPilot example's {@code POST /search}. */
 final class SearchRoutes {
 
-    /** One result of the SkyPilot-compatible route. */
+    /** One result of the SkyPilot-compatible route: {@code image_path} is the id {@code GET /image/...} serves. */
     record CompatResult(String imagePath, double similarity) {
     }
 
@@ -48,16 +47,24 @@ final class SearchRoutes {
         long start = System.nanoTime();
         String text = ParamParser.text(single(ctx.queryParams("text")), "text");
         SearchParams params = parser.fromText(ctx::queryParams, ctx.queryParamMap().keySet(), Set.of("text"));
-        ctx.json(SearchResponse.of(searcher.search(embedText(text), params), params, start));
+        ctx.json(SearchResponse.of(searcher.search(model.embedder().text(text), params), params, start));
     }
 
-    /** {@code POST /api/search} with a JSON body. */
-    void textFromJson(Context ctx) {
+    /** {@code POST /api/search} with a JSON body: a {@code text}, or an {@code embedding} to search with as it is. */
+    void fromJson(Context ctx) {
         long start = System.nanoTime();
         ObjectNode body = HttpBodies.jsonObject(ctx, mapper);
-        String text = ParamParser.text(textField(body, "text"), "text");
-        SearchParams params = parser.fromJson(body, Set.of("text"));
-        ctx.json(SearchResponse.of(searcher.search(embedText(text), params), params, start));
+        SearchParams params = parser.fromJson(body, Set.of("text", "embedding"));
+        float[] query;
+        if (body.hasNonNull("embedding")) {
+            if (body.hasNonNull("text")) {
+                throw ApiException.badRequest("give text or embedding, not both");
+            }
+            query = ParamParser.embedding(body.get("embedding"), "embedding", model.queryDimension());
+        } else {
+            query = model.embedder().text(ParamParser.text(ParamParser.jsonText(body, "text"), "text"));
+        }
+        ctx.json(SearchResponse.of(searcher.search(query, params), params, start));
     }
 
     /** {@code POST /api/search/image}: a multipart field {@code image}, or the image as the raw body. */
@@ -103,21 +110,17 @@ final class SearchRoutes {
                 throw ApiException.badRequest("unknown field '" + name + "'; known: text, n_results");
             }
         });
-        String text = ParamParser.text(textField(body, "text"), "text");
+        String text = ParamParser.text(ParamParser.jsonText(body, "text"), "text");
         int n = body.hasNonNull("n_results") ? ParamParser.jsonInt(body.get("n_results"), "n_results") : COMPAT_DEFAULT_RESULTS;
         if (n < 1 || n > config.maxK()) {
             throw ApiException.badRequest("n_results must be between 1 and " + config.maxK() + ", got " + n);
         }
         SearchParams params = new SearchParams(n, 0, MetadataFilter.NONE, Double.NEGATIVE_INFINITY);
         List<CompatResult> results = new ArrayList<>();
-        for (SearchHit hit : searcher.search(embedText(text), params).hits()) {
-            results.add(new CompatResult((String) hit.metadata().get(MetadataSchema.URI), hit.score()));
+        for (SearchHit hit : searcher.search(model.embedder().text(text), params).hits()) {
+            results.add(new CompatResult(hit.id(), hit.score()));
         }
         ctx.json(results);
-    }
-
-    private float[] embedText(String text) {
-        return work.run(() -> model.embedder().text(text));
     }
 
     private byte[] multipartImage(Context ctx) {
@@ -151,17 +154,6 @@ final class SearchRoutes {
         } catch (IOException e) {
             throw ApiException.badRequest("could not read the uploaded image: " + e.getMessage());
         }
-    }
-
-    private static String textField(ObjectNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string");
-        }
-        return node.textValue();
     }
 
     private static String single(List<String> values) {

@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The search service: JSON API, image and thumbnail serving, the web page, health, readiness and metrics, on one
- * Javalin (Jetty) server. It does not own the store or the model: whoever made them closes them after {@link #stop()}.
+ * The search service: JSON API, image and thumbnail serving, the web page, health, readiness and metrics, and the
+ * APIs of the SkyPilot example and of clip-retrieval, on one Javalin (Jetty) server. It does not own the store or the
+ * model: whoever made them closes them after {@link #stop()}.
  */
 public final class SearchServer implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class SearchServer implements AutoCloseable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final ServerMetrics metrics = new ServerMetrics();
     private final Javalin app;
+    private final ModelState modelState;
+    private final ImageUrlFetcher imageUrls;
 
     /**
      * @param model the model as it loads: the server answers liveness at once, and searches once the model is ready
@@ -65,11 +68,11 @@ public final class SearchServer implements AutoCloseable {
         this.config = config;
         ImageRoots roots = ImageRoots.of(config.imageRoots());
         Searcher searcher = new Searcher(store, metrics, new ResultUris(roots, config.localPaths()));
-        ModelState modelState = new ModelState(model, searcher, metrics);
         OriginalImages originals = new OriginalImages(roots, MAX_SERVED_IMAGE_BYTES,
                 new ImageFetcher(sources.toBuilder().hadoopConf(config.hadoopConf()).build()));
         WorkPool work = new WorkPool(config.work(), ImageDecoder.DEFAULT_MAX_PIXELS,
                 Duration.ofSeconds(WorkLimits.MAX_WAIT_SECONDS), metrics);
+        modelState = new ModelState(model, searcher, metrics, work);
         if (!work.fitsLargestImage()) {
             LOG.warn("decode memory of {} MiB cannot hold an image at the {}-pixel limit: the largest uploads and "
                     + "thumbnails will get 503; give the JVM more heap", config.work().memoryBytes() >> 20,
@@ -81,6 +84,9 @@ public final class SearchServer implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(modelState, searcher,
                 new Readiness(modelState, searcher, config.readinessCacheTtl()), metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
+        imageUrls = new ImageUrlFetcher(config.imageUrls(), config.maxUploadBytes());
+        ClipRetrievalRoutes clipRetrieval = new ClipRetrievalRoutes(modelState, searcher, config, mapper, imageUrls,
+                new RequestUrls(clients), work);
         Guards guards = new Guards(config,
                 config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), System::nanoTime) : null, metrics, clients);
         AccessLog accessLog = new AccessLog(mapper, clients);
@@ -90,6 +96,10 @@ public final class SearchServer implements AutoCloseable {
         app.before(guards::everyRequest);
         app.before("/api/*", guards::api);
         app.before("/search", guards::api);
+        app.before("/image/*", guards::api);
+        for (String path : new String[] {"/knn-service", "/indices-list", "/metadata"}) {
+            app.before(path, guards::api);
+        }
 
         app.get("/health", ops::health);
         app.get("/ready", ops::ready);
@@ -97,11 +107,15 @@ public final class SearchServer implements AutoCloseable {
         app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         app.get("/api/stats", ops::stats);
         app.get("/api/search", search::textFromQuery);
-        app.post("/api/search", search::textFromJson);
+        app.post("/api/search", search::fromJson);
         app.post("/api/search/image", search::image);
         app.get("/api/images/{id}", images::image);
         app.get("/api/images/{id}/similar", search::similar);
         app.post("/search", search::compat);
+        app.get("/image/{image_path}", images::skyPilotImage);
+        app.post("/knn-service", clipRetrieval::knnService);
+        app.get("/indices-list", clipRetrieval::indicesList);
+        app.post("/metadata", clipRetrieval::metadata);
 
         app.exception(ApiException.class, (e, ctx) -> {
             if (e.retryAfterSeconds() > 0) {
@@ -175,6 +189,8 @@ public final class SearchServer implements AutoCloseable {
 
     public void stop() {
         app.stop();
+        modelState.close();
+        imageUrls.close();
     }
 
     @Override
@@ -195,7 +211,15 @@ public final class SearchServer implements AutoCloseable {
     private void error(Context ctx, int status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
+        if (fastApiRoute(ctx.path())) {
+            body.put("detail", message);
+        }
         ctx.status(status).json(body);
+    }
+
+    /** The SkyPilot example's routes, whose page reads errors from FastAPI's {@code detail}. */
+    private static boolean fastApiRoute(String path) {
+        return path.equals("/search") || path.startsWith("/image/");
     }
 
     private static byte[] resource(String name) {

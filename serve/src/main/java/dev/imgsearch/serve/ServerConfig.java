@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How the search service runs. Made with {@link #builder()}; every setting is checked when the config is built, so a
@@ -29,16 +30,22 @@ import java.util.Set;
  * @param connections    threads, timeouts and the minimum body rate that keep slow clients from holding the server
  * @param work           how much decode and embed work runs and waits at once, and the memory its images may take
  * @param readinessCacheTtl how long {@code /ready} reuses its check of the store; 0 checks on every probe
+ * @param indexName      the name clip-retrieval's clients know the store by ({@code indice_name})
+ * @param imageUrls      whether queries may name an image by URL for the server to fetch
  */
 public record ServerConfig(
         String host, int port, List<Path> imageRoots, String apiKey, List<String> corsOrigins,
         double rateLimit, long maxUploadBytes, int maxK, Map<String, String> hadoopConf, Set<String> trustedProxies,
-        LocalPaths localPaths, ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl) {
+        LocalPaths localPaths, ConnectionLimits connections, WorkLimits work, Duration readinessCacheTtl,
+        String indexName, ImageUrlPolicy imageUrls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_K = 100;
+    public static final String DEFAULT_INDEX_NAME = "images";
+
+    private static final Pattern INDEX_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ServerConfig {
         imageRoots = List.copyOf(imageRoots);
@@ -70,9 +77,14 @@ public record ServerConfig(
         if (maxK < 1 || maxK >= SearchRequest.MAX_K) {
             throw new IllegalArgumentException("max k must be between 1 and " + (SearchRequest.MAX_K - 1) + ", got " + maxK);
         }
+        if (indexName == null || !INDEX_NAME.matcher(indexName).matches()) {
+            throw new IllegalArgumentException("index name must be 1 to 64 letters, digits, '.', '_' or '-', got '"
+                    + indexName + "'");
+        }
+        Objects.requireNonNull(imageUrls, "imageUrls");
     }
 
-    /** The defaults: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, no image roots, no key, no CORS, no rate limit. */
+    /** The defaults: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, no image roots, no key, no CORS, no rate limit, no image URLs. */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,7 +101,8 @@ public record ServerConfig(
                 .trustedProxies(trustedProxies).localPaths(localPaths).maxThreads(connections.maxThreads())
                 .idleTimeout(connections.idleTimeout()).headerTimeout(connections.headerTimeout())
                 .minBodyRate(connections.minBodyRate()).workers(work.workers()).workQueue(work.queue())
-                .decodeMemoryBytes(work.memoryBytes()).readinessCacheTtl(readinessCacheTtl);
+                .decodeMemoryBytes(work.memoryBytes()).readinessCacheTtl(readinessCacheTtl).indexName(indexName)
+                .imageUrls(imageUrls);
     }
 
     /** Collects settings; {@link #build()} checks them all at once. */
@@ -114,6 +127,8 @@ public record ServerConfig(
         private int workQueue;
         private long decodeMemoryBytes;
         private Duration readinessCacheTtl = Readiness.DEFAULT_CACHE_TTL;
+        private String indexName = DEFAULT_INDEX_NAME;
+        private ImageUrlPolicy imageUrls = ImageUrlPolicy.OFF;
 
         private Builder() {
             WorkLimits machine = WorkLimits.forThisMachine();
@@ -223,12 +238,24 @@ public record ServerConfig(
             return this;
         }
 
+        /** The name clip-retrieval's clients know the store by; default {@value #DEFAULT_INDEX_NAME}. */
+        public Builder indexName(String name) {
+            this.indexName = name;
+            return this;
+        }
+
+        /** Whether queries may name an image by URL; default {@link ImageUrlPolicy#OFF}. */
+        public Builder imageUrls(ImageUrlPolicy policy) {
+            this.imageUrls = policy;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting out of range */
         public ServerConfig build() {
             return new ServerConfig(host, port, imageRoots, apiKey, corsOrigins, rateLimit, maxUploadBytes, maxK,
                     hadoopConf, trustedProxies, localPaths,
                     new ConnectionLimits(maxThreads, idleTimeout, headerTimeout, minBodyRate),
-                    new WorkLimits(workers, workQueue, decodeMemoryBytes), readinessCacheTtl);
+                    new WorkLimits(workers, workQueue, decodeMemoryBytes), readinessCacheTtl, indexName, imageUrls);
         }
     }
 }

@@ -51,6 +51,19 @@ final class ServerMetrics {
             .classicUpperBounds(LATENCY_BOUNDS)
             .register(registry);
 
+    private final Counter textCacheLookups = Counter.builder()
+            .name("imgsearch_text_cache_lookups_total")
+            .help("Text query embedding cache lookups by result (hit or miss)")
+            .labelNames("result")
+            .register(registry);
+
+    private final Histogram textBatchSize = Histogram.builder()
+            .name("imgsearch_text_batch_size")
+            .help("Distinct texts embedded together in one pass of the text tower")
+            .classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32)
+            .register(registry);
+
     private final Counter rateLimited = Counter.builder()
             .name("imgsearch_rate_limited_total")
             .help("Requests refused by the per-client rate limit")
@@ -88,6 +101,14 @@ final class ServerMetrics {
 
     void embedded(String input, long startNanos) {
         embedSeconds.labelValues(input).observe((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    void textCache(boolean hit) {
+        textCacheLookups.labelValues(hit ? "hit" : "miss").inc();
+    }
+
+    void textBatch(int texts) {
+        textBatchSize.observe(texts);
     }
 
     void rateLimited() {

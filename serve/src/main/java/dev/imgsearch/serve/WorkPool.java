@@ -15,6 +15,10 @@ import java.util.function.Supplier;
  * decoding takes, estimated from its header before any pixel is decoded, fits the {@link WorkLimits#memoryBytes}
  * budget. Over a limit a request gets a 503 with {@code Retry-After}: the request was fine, the server was full. The
  * same goes for running out of memory anyway, which is never the client's fault.
+ *
+ * <p>Text queries are split in two: the request waits in the queue ({@link #waiting}) while the text batcher's own
+ * thread runs the pass that embeds it and many others on one worker ({@link #worker}). Holding a worker per request
+ * would cap a batch at the number of workers.
  */
 final class WorkPool {
 
@@ -72,17 +76,36 @@ final class WorkPool {
         return run(decodeBytes(encoded), work);
     }
 
+    /**
+     * Work that waits on an executor of its own (a query in the text batcher): it counts against the queue, so a
+     * flood of texts gets 503s, but holds no worker, which the pass running it takes.
+     */
+    <T> T waiting(Supplier<T> work) {
+        admit();
+        try {
+            return work.get();
+        } finally {
+            admitted.decrementAndGet();
+        }
+    }
+
+    /** Work that an executor of its own runs for requests already {@link #waiting} (a text pass): it holds a worker. */
+    <T> T worker(Supplier<T> work) {
+        try {
+            return withWorker(System.nanoTime() + maxWait.toNanos(), work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "the server is shutting down");
+        }
+    }
+
     /** A 503 for a decode or embed that ran out of memory. */
     static ApiException outOfMemory() {
         return ApiException.busy("the server ran out of memory for this image while busy with others; retry shortly");
     }
 
     private <T> T run(long bytes, Supplier<T> work) {
-        if (admitted.incrementAndGet() > capacity) {
-            admitted.decrementAndGet();
-            throw refused("work_queue", "the server is busy: all " + workerCount + " decode and embed workers are in use"
-                    + " and " + (capacity - workerCount) + " requests wait for them; retry shortly");
-        }
+        admit();
         try {
             long deadline = System.nanoTime() + maxWait.toNanos();
             int kib = kib(bytes);
@@ -91,18 +114,7 @@ final class WorkPool {
                         + " free within " + maxWait.toSeconds() + " s; retry shortly");
             }
             try {
-                if (!workers.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    throw refused("work_queue", "the server is busy: no decode and embed worker came free within "
-                            + maxWait.toSeconds() + " s; retry shortly");
-                }
-                try {
-                    return work.get();
-                } catch (OutOfMemoryError e) {
-                    metrics.refused("out_of_memory");
-                    throw outOfMemory();
-                } finally {
-                    workers.release();
-                }
+                return withWorker(deadline, work);
             } finally {
                 memory.release(kib);
             }
@@ -111,6 +123,29 @@ final class WorkPool {
             throw new ApiException(503, "the server is shutting down");
         } finally {
             admitted.decrementAndGet();
+        }
+    }
+
+    private void admit() {
+        if (admitted.incrementAndGet() > capacity) {
+            admitted.decrementAndGet();
+            throw refused("work_queue", "the server is busy: all " + workerCount + " decode and embed workers are in use"
+                    + " and " + (capacity - workerCount) + " requests wait for them; retry shortly");
+        }
+    }
+
+    private <T> T withWorker(long deadline, Supplier<T> work) throws InterruptedException {
+        if (!workers.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            throw refused("work_queue", "the server is busy: no decode and embed worker came free within "
+                    + maxWait.toSeconds() + " s; retry shortly");
+        }
+        try {
+            return work.get();
+        } catch (OutOfMemoryError e) {
+            metrics.refused("out_of_memory");
+            throw outOfMemory();
+        } finally {
+            workers.release();
         }
     }
 

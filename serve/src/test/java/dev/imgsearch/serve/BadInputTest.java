@@ -40,6 +40,24 @@ class BadInputTest {
     }
 
     @Test
+    void embeddingsOfTheWrongShapeOrWithoutADirection() {
+        int dim = ServeFixture.get().model.descriptor().embeddingDim();
+        assertError(http.postJson("/api/search", "{\"embedding\": [1, 2, 3]}"), 400,
+                "embedding has 3 values but this index holds " + dim + "-dimensional vectors");
+        assertError(http.postJson("/api/search", "{\"embedding\": \"1, 2, 3\"}"), 400, "embedding must be an array of numbers");
+        assertError(http.postJson("/api/search", "{\"embedding\": " + vector(dim, "0") + "}"), 400, "zero vector");
+        assertError(http.postJson("/api/search", "{\"embedding\": " + vector(dim, "\"a\"") + "}"), 400,
+                "embedding[0] must be a number");
+        assertError(http.postJson("/api/search", "{\"embedding\": " + vector(dim, "1e39") + "}"), 400, "non-finite");
+        assertError(http.postJson("/api/search", "{\"text\": \"cat\", \"embedding\": " + vector(dim, "1") + "}"), 400,
+                "give text or embedding, not both");
+    }
+
+    private static String vector(int dim, String value) {
+        return "[" + String.join(", ", java.util.Collections.nCopies(dim, value)) + "]";
+    }
+
+    @Test
     void hugeOrMalformedPageSizes() {
         assertError(http.get("/api/search?text=cat&k=1000000000"), 400, "k must be between 1 and 100");
         assertError(http.get("/api/search?text=cat&k=99999999999999999999999"), 400, "k must be between 1 and 100");

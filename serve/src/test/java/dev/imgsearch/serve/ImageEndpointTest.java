@@ -244,7 +244,8 @@ class ImageEndpointTest {
             assertFalse(uri.contains(temp.toString()) || uri.contains("/etc") || uri.startsWith("file:/"), id + ": " + uri);
         });
         JsonNode compat = Http.json(trap.postJson("/search", "{\"text\": \"anything\", \"n_results\": 50}"));
-        compat.forEach(result -> assertTrue(shown.containsValue(result.get("image_path").asText()), result.toString()));
+        // The SkyPilot route answers the id GET /image/{image_path} serves, never a path.
+        compat.forEach(result -> assertTrue(shown.containsKey(result.get("image_path").asText()), result.toString()));
 
         ServerConfig exposing = ServerConfig.local(List.of(temp.resolve("root"))).toBuilder()
                 .localPaths(LocalPaths.ABSOLUTE).build();

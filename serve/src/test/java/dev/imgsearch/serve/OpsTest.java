@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.model.ClipModel;
+import dev.imgsearch.model.ModelDescriptor;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
@@ -81,7 +82,28 @@ class OpsTest {
     }
 
     @Test
-    void notReadyOnceTheIndexIsDeletedUnderTheServerWhileStillAlive(@TempDir Path temp) throws Exception {
+    void aRealModelHasNoTestModelWarning(@TempDir Path temp) throws IOException {
+        Path model = temp.resolve("model");
+        java.nio.file.Files.createDirectories(model);
+        for (String file : List.of("model.pt", "tokenizer.json")) {
+            java.nio.file.Files.copy(ServeFixture.MODEL_DIR.resolve(file), model.resolve(file));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode descriptor = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Http.JSON.readTree(ServeFixture.MODEL_DIR.resolve(ModelDescriptor.FILE_NAME).toFile());
+        descriptor.put("test_model", false);
+        Http.JSON.writeValue(model.resolve(ModelDescriptor.FILE_NAME).toFile(), descriptor);
+        try (ClipModel real = ClipModel.load(model);
+             SearchServer server = new SearchServer(fixture.config(), fixture.store,
+                     CompletableFuture.completedFuture(real)).start()) {
+            JsonNode stats = SearchApiTest.ok(new Http(server.port()).get("/api/stats"));
+            assertEquals("tiny-clip-test", stats.get("model").asText());
+            assertEquals(false, stats.get("test_model").asBoolean());
+            assertTrue(stats.get("warning").isNull(), stats.toString());
+        }
+    }
+
+    @Test
+        void notReadyOnceTheIndexIsDeletedUnderTheServerWhileStillAlive(@TempDir Path temp) throws Exception {
         Path index = temp.resolve("index");
         try (LuceneVectorStore built = LuceneVectorStore.open(index, OpenMode.CREATE_OR_WRITE,
                 LuceneIndexSettings.DEFAULT, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES)) {
@@ -225,12 +247,13 @@ class OpsTest {
             }
             Set<String> served = new TreeSet<>(List.of("GET /api/search", "POST /api/search", "POST /api/search/image",
                     "GET /api/images/{id}", "GET /api/images/{id}/similar", "GET /api/stats", "POST /search",
+                    "GET /image/{image_path}", "POST /knn-service", "GET /indices-list", "POST /metadata",
                     "GET /health", "GET /ready", "GET /metrics", "GET /openapi.json"));
             assertEquals(served, documented);
             String id = fixture.anyId();
             for (String route : served) {
                 String[] parts = route.split(" ");
-                String path = parts[1].replace("{id}", id);
+                String path = parts[1].replace("{id}", id).replace("{image_path}", id);
                 HttpResponse<byte[]> response = parts[0].equals("GET") ? http.get(path) : http.postJson(path, "{}");
                 assertTrue(response.statusCode() != 404 && response.statusCode() != 405, route + " is not served");
             }

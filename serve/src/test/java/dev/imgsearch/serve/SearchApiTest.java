@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,20 @@ class SearchApiTest {
     }
 
     @Test
+    void anEmbeddingIsSearchedAsItIs() {
+        String id = fixture.idOf("cake");
+        float[] vector = fixture.store.get(id).orElseThrow().vector();
+        JsonNode page = ok(http.postJson("/api/search", "{\"embedding\": " + Arrays.toString(vector) + ", \"k\": 5}"));
+        assertEquals(bruteForce(vector).stream().limit(5).map(Map.Entry::getKey).toList(), ids(page));
+        assertEquals(id, ids(page).get(0), "an indexed image's own vector finds it first");
+
+        float[] text = fixture.model.embedTexts(List.of(QUERY))[0];
+        JsonNode byVector = ok(http.postJson("/api/search", "{\"embedding\": " + Arrays.toString(text) + ", \"k\": 7}"));
+        assertEquals(ids(ok(http.get("/api/search?k=7&text=" + encode(QUERY)))), ids(byVector),
+                "a text's embedding ranks as the text does");
+    }
+
+    @Test
     void similarLeavesTheImageItselfOutAndRanksTheRestByCosine() throws Exception {
         String id = fixture.idOf("acquila");
         JsonNode similar = ok(http.get("/api/images/" + id + "/similar?k=5"));
@@ -172,7 +187,7 @@ class SearchApiTest {
         assertTrue(results.isArray());
         assertEquals(3, results.size());
         for (int i = 0; i < 3; i++) {
-            assertEquals(api.get("results").get(i).get("uri").asText(), results.get(i).get("image_path").asText());
+            assertEquals(api.get("results").get(i).get("id").asText(), results.get(i).get("image_path").asText());
             assertEquals(api.get("results").get(i).get("score").asDouble(), results.get(i).get("similarity").asDouble(), 1e-9);
             assertEquals(2, results.get(i).size(), "only image_path and similarity");
         }
@@ -186,6 +201,8 @@ class SearchApiTest {
         assertEquals(fixture.model.descriptor().name(), stats.get("model").asText());
         assertEquals(fixture.images.size(), stats.get("images").asInt());
         assertEquals(fixture.model.descriptor().embeddingDim(), stats.get("dimension").asInt());
+        assertTrue(stats.get("test_model").asBoolean(), "the tiny fixture is a test model");
+        assertEquals(OpsRoutes.TEST_MODEL_WARNING, stats.get("warning").asText());
     }
 
     @Test

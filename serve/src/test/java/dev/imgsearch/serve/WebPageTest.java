@@ -3,18 +3,7 @@ package dev.imgsearch.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.source.SourceOptions;
@@ -24,60 +13,48 @@ import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.lucene.LuceneIndexSettings;
 import dev.imgsearch.store.lucene.LuceneVectorStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The web page in headless Chromium (Debian's chromium and chromedriver, named explicitly so Selenium Manager never
- * downloads anything): a text query shows a grid, an upload shows results, a click shows similar images, and the
- * URL keeps the query so the back button and shared links work.
+ * The web page in headless Chromium: a text query shows a grid, an upload shows results, a click shows similar
+ * images, and the URL keeps the query so the back button and shared links work.
  */
 class WebPageTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private static ServeFixture fixture;
     private static SearchServer server;
+    private static HeadlessChromium chromium;
     private static FakeHub hub;
     private static LuceneVectorStore hubStore;
     private static SearchServer hubServer;
     private static WebDriver driver;
-    private static Path profile;
     private static String base;
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("the web page test needs Debian's Chromium and ChromeDriver at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": install them with 'sudo apt-get install -y chromium chromium-driver'");
-        }
         fixture = ServeFixture.get();
         server = fixture.start(fixture.config());
         base = "http://127.0.0.1:" + server.port();
-        profile = Files.createTempDirectory("imgsearch-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start();
+        driver = chromium.driver;
         startHubSourced();
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -122,16 +99,11 @@ class WebPageTest {
         if (hub != null) {
             hub.close();
         }
-        if (driver != null) {
-            driver.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (server != null) {
             server.stop();
-        }
-        if (profile != null) {
-            try (var paths = Files.walk(profile)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -189,7 +161,15 @@ class WebPageTest {
     }
 
     @Test
-    void imagesFromAHuggingFaceDatasetAreShown() {
+    void aTestModelIsAnnouncedOnThePage() {
+        driver.get(base + "/");
+        WebElement warning = new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("model-warning")));
+        assertEquals(OpsRoutes.TEST_MODEL_WARNING, warning.getText());
+    }
+
+    @Test
+        void imagesFromAHuggingFaceDatasetAreShown() {
         driver.get("http://127.0.0.1:" + hubServer.port() + "/?q=a+calculator");
         List<WebElement> cards = waitForResults();
         assertEquals(Math.min(24, fixture.images.size()), cards.size());
@@ -233,12 +213,8 @@ class WebPageTest {
         return driver.findElements(By.cssSelector("#results .result"));
     }
 
-    /** Every thumbnail in the grid has loaded real pixels (lazy images are scrolled into view first). */
+    /** Every thumbnail in the grid has loaded real pixels. */
     private static void waitUntilImagesLoaded() {
-        JavascriptExecutor js = (JavascriptExecutor) driver;
-        js.executeScript("document.querySelectorAll('#results img').forEach(i => { i.loading = 'eager'; });");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> (Boolean) js.executeScript(
-                "const imgs = Array.from(document.querySelectorAll('#results img'));"
-                        + "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0);"));
+        chromium.waitUntilImagesLoaded("#results img");
     }
 }

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,13 +58,15 @@ class WorkPoolTest {
     }
 
     @Test
-    void aRequestWaitingLongerThanItsLimitForAWorkerGets503() throws Exception {
+    void aRequestOrATextPassWaitingLongerThanItsLimitForAWorkerGets503() throws Exception {
         WorkPool pool = new WorkPool(new WorkLimits(1, 5, 64 * MIB), 100_000_000, WAIT, metrics);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> running = occupy(pool, release);
-        ApiException refused = assertThrows(ApiException.class, () -> pool.run(() -> "never"));
-        assertEquals(503, refused.status());
-        assertTrue(refused.getMessage().contains("no decode and embed worker came free"), refused.getMessage());
+        for (ApiException refused : List.of(assertThrows(ApiException.class, () -> pool.run(() -> "never")),
+                assertThrows(ApiException.class, () -> pool.worker(() -> "never")))) {
+            assertEquals(503, refused.status());
+            assertTrue(refused.getMessage().contains("no decode and embed worker came free"), refused.getMessage());
+        }
         release.countDown();
         running.get(10, TimeUnit.SECONDS);
     }
@@ -127,6 +131,30 @@ class WorkPoolTest {
         assertEquals(1, refused.retryAfterSeconds());
         assertEquals("fine", pool.decoding(image, () -> "fine"), "the worker and the memory were given back");
         assertTrue(scrape().contains("imgsearch_refused_total{limit=\"out_of_memory\"} 1"), scrape());
+    }
+
+    @Test
+    void textsWaitingForTheirPassHoldNoWorkerButCountAgainstTheQueue() throws Exception {
+        WorkPool pool = new WorkPool(new WorkLimits(1, 1, 64 * MIB), 100_000_000, WAIT, metrics);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inside = new CountDownLatch(2);
+        List<Future<String>> waiting = new ArrayList<>();
+        for (String text : List.of("a", "b")) {
+            waiting.add(threads.submit(() -> pool.waiting(() -> {
+                inside.countDown();
+                await(release);
+                return text;
+            })));
+        }
+        assertTrue(inside.await(10, TimeUnit.SECONDS), "two texts wait at once with one worker");
+        assertEquals("pass", pool.worker(() -> "pass"), "the pass takes the worker the waiting texts do not hold");
+
+        ApiException refused = assertThrows(ApiException.class, () -> pool.waiting(() -> "never"));
+        assertEquals(503, refused.status());
+        assertTrue(refused.getMessage().contains("1 requests wait for them"), refused.getMessage());
+        release.countDown();
+        assertEquals("a", waiting.get(0).get(10, TimeUnit.SECONDS));
+        assertEquals("b", waiting.get(1).get(10, TimeUnit.SECONDS));
     }
 
     /** Holds the pool's only worker until {@code release}. */

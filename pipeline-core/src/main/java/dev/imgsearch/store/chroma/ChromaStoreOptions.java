@@ -2,13 +2,20 @@ package dev.imgsearch.store.chroma;
 
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.http.RetryPolicy;
+import dev.imgsearch.store.chroma.client.ChromaDatabase;
+import dev.imgsearch.store.chroma.client.ChromaToken;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * How a {@link ChromaVectorStore} talks to its server and, when it creates the collection, what it creates.
+ * How a {@link ChromaVectorStore} reaches its collection and talks to its server and, when it creates the collection,
+ * what it creates.
  *
+ * @param tenant          the tenant whose database holds the collection
+ * @param database        the database that holds the collection
+ * @param token           the token the server's authentication asks for, if it has any
  * @param schema          the metadata fields of a new collection (an existing one keeps the schema it was made with)
  * @param efConstruction  HNSW candidates considered while inserting, for a new collection
  * @param efSearch        HNSW candidates explored while searching, for a new collection
@@ -18,16 +25,19 @@ import java.util.Objects;
  * @param maxBatchRecords the most records per upsert or delete request; the server's own maximum applies too
  * @param maxRequestBytes the largest upsert body to send (Chroma refuses bodies over 40 MiB)
  */
-public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int efSearch, int maxNeighbors,
-                                 RetryPolicy retry, Duration requestTimeout, int maxBatchRecords, long maxRequestBytes) {
+public record ChromaStoreOptions(String tenant, String database, Optional<ChromaToken> token, MetadataSchema schema,
+                                 int efConstruction, int efSearch, int maxNeighbors, RetryPolicy retry,
+                                 Duration requestTimeout, int maxBatchRecords, long maxRequestBytes) {
 
     /** Chroma answers 413 beyond 40 MiB; the margin covers estimate slack. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 32L << 20;
 
-    public static final ChromaStoreOptions DEFAULT = new ChromaStoreOptions(MetadataSchema.IMAGES, 100, 100, 16,
+    public static final ChromaStoreOptions DEFAULT = new ChromaStoreOptions(ChromaDatabase.DEFAULT_TENANT,
+            ChromaDatabase.DEFAULT_DATABASE, Optional.empty(), MetadataSchema.IMAGES, 100, 100, 16,
             RetryPolicy.DEFAULT, Duration.ofSeconds(60), Integer.MAX_VALUE, DEFAULT_MAX_REQUEST_BYTES);
 
     public ChromaStoreOptions {
+        Objects.requireNonNull(token, "token");
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -49,6 +59,9 @@ public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int 
 
     /** Builds {@link ChromaStoreOptions}, starting from the defaults or from given options; checked by {@link #build()}. */
     public static final class Builder {
+        private String tenant;
+        private String database;
+        private Optional<ChromaToken> token;
         private MetadataSchema schema;
         private int efConstruction;
         private int efSearch;
@@ -59,6 +72,9 @@ public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int 
         private long maxRequestBytes;
 
         private Builder(ChromaStoreOptions from) {
+            tenant = from.tenant;
+            database = from.database;
+            token = from.token;
             schema = from.schema;
             efConstruction = from.efConstruction;
             efSearch = from.efSearch;
@@ -67,6 +83,21 @@ public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int 
             requestTimeout = from.requestTimeout;
             maxBatchRecords = from.maxBatchRecords;
             maxRequestBytes = from.maxRequestBytes;
+        }
+
+        public Builder tenant(String value) {
+            tenant = value;
+            return this;
+        }
+
+        public Builder database(String value) {
+            database = value;
+            return this;
+        }
+
+        public Builder token(Optional<ChromaToken> value) {
+            token = value;
+            return this;
         }
 
         public Builder schema(MetadataSchema value) {
@@ -110,8 +141,8 @@ public record ChromaStoreOptions(MetadataSchema schema, int efConstruction, int 
         }
 
         public ChromaStoreOptions build() {
-            return new ChromaStoreOptions(schema, efConstruction, efSearch, maxNeighbors, retry, requestTimeout,
-                    maxBatchRecords, maxRequestBytes);
+            return new ChromaStoreOptions(tenant, database, token, schema, efConstruction, efSearch, maxNeighbors, retry,
+                    requestTimeout, maxBatchRecords, maxRequestBytes);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.imgsearch.store.StoreException;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.chroma.client.ChromaClient;
 import dev.imgsearch.store.chroma.client.ChromaCollection;
+import dev.imgsearch.store.chroma.client.ChromaDatabase;
 import dev.imgsearch.store.chroma.client.ChromaException;
 import dev.imgsearch.store.chroma.client.ChromaRecords;
 import dev.imgsearch.store.chroma.client.HnswConfiguration;
@@ -76,17 +77,17 @@ public final class ChromaVectorStore extends AbstractVectorStore {
      */
     public static ChromaVectorStore open(URI server, String name, OpenMode mode, ChromaStoreOptions options) {
         requireCollectionName(name);
-        ChromaClient client = new ChromaClient(server, options.retry(), options.requestTimeout());
+        ChromaClient client = client(server, options);
         PreFlightChecks limits = call(client::preFlightChecks);
         ChromaCollection collection = mode == OpenMode.CREATE_OR_WRITE
                 ? call(() -> client.getOrCreateCollection(name,
                         new HnswConfiguration(SPACE, options.efConstruction(), options.efSearch(), options.maxNeighbors()),
                         Map.of(SCHEMA_KEY, options.schema().encode())))
-                : existing(client, name).orElseThrow(() -> new StoreException(
-                        "no Chroma collection '" + name + "' at " + server + ": build it first"));
-        if (!SPACE.equals(collection.space())) {
-            throw new StoreException("Chroma collection '" + name + "' at " + server + " uses the " + collection.space()
-                    + " space; imgsearch needs " + SPACE);
+                : existing(client, name).orElseThrow(() -> missing(client, name));
+        if (!SPACE.equals(collection.index().space())) {
+            throw new StoreException("Chroma collection '" + name + "' at " + client.database() + " uses the "
+                    + collection.index().space() + " space (" + collection.index().kind() + " index); imgsearch needs "
+                    + SPACE);
         }
         MetadataSchema schema = collection.metadata().get(SCHEMA_KEY) instanceof String encoded
                 ? MetadataSchema.decode(encoded) : options.schema();
@@ -98,7 +99,21 @@ public final class ChromaVectorStore extends AbstractVectorStore {
     /** Whether the collection exists, asked without creating it. */
     public static boolean exists(URI server, String name, ChromaStoreOptions options) {
         requireCollectionName(name);
-        return existing(new ChromaClient(server, options.retry(), options.requestTimeout()), name).isPresent();
+        return existing(client(server, options), name).isPresent();
+    }
+
+    private static ChromaClient client(URI server, ChromaStoreOptions options) {
+        return new ChromaClient(new ChromaDatabase(server, options.tenant(), options.database()), options.token(),
+                options.retry(), options.requestTimeout());
+    }
+
+    /** The error for a collection that is not there, saying so when its whole database is missing. */
+    private static StoreException missing(ChromaClient client, String name) {
+        ChromaDatabase database = client.database();
+        return call(client::databaseExists)
+                ? new StoreException("no Chroma collection '" + name + "' at " + database + ": build it first")
+                : new StoreException("Chroma at " + database.server() + " has no database '" + database.database()
+                        + "' in tenant '" + database.tenant() + "': check ?tenant= and ?database= of the store URI");
     }
 
     /** The error for a name Chroma would refuse, before any request. */
@@ -116,7 +131,7 @@ public final class ChromaVectorStore extends AbstractVectorStore {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw new StoreException(e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -295,8 +310,16 @@ public final class ChromaVectorStore extends AbstractVectorStore {
             if (e.statusCode() == 400 && e.getMessage().contains("dimension")) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            throw new StoreException(e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /** A refused token, or none where one is needed, says what to do about it. */
+    private static StoreException failure(ChromaException e) {
+        if (e.statusCode() == 401 || e.statusCode() == 403) {
+            return new StoreException(e.getMessage() + ": " + ChromaStoreKind.TOKEN_ADVICE, e);
+        }
+        return new StoreException(e.getMessage(), e);
     }
 
     private static final class Batch {

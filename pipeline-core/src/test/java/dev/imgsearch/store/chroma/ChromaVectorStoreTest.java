@@ -8,6 +8,7 @@ import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.chroma.client.ChromaClient;
+import dev.imgsearch.store.chroma.client.ChromaDatabase;
 import dev.imgsearch.store.chroma.client.HnswConfiguration;
 import dev.imgsearch.http.RetryPolicy;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 
@@ -119,7 +121,8 @@ class ChromaVectorStoreTest {
 
     @Test
     void aCollectionWithAnotherDistanceIsRefused() {
-        new ChromaClient(server.url(), RetryPolicy.DEFAULT, Duration.ofSeconds(10))
+        new ChromaClient(ChromaDatabase.defaultOf(server.url()), Optional.empty(), RetryPolicy.DEFAULT,
+                Duration.ofSeconds(10))
                 .getOrCreateCollection("euclid", new HnswConfiguration("l2", 100, 100, 16), Map.of());
 
         StoreException e = assertThrows(StoreException.class,

@@ -21,37 +21,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A small typed client for the parts of Chroma's v2 REST API that a vector store needs, in the default tenant and
- * database. Every request is retried per the {@link RetryPolicy} after connection errors and 5xx answers, so callers
- * must only send idempotent requests (all of these are). Failures are one-line {@link ChromaException}s.
+ * A small typed client for the parts of Chroma's v2 REST API that a vector store needs, in one database of one tenant,
+ * sending a token with every request when the server needs one. Every request is retried per the {@link RetryPolicy}
+ * after connection errors and 5xx answers, so callers must only send idempotent requests (all of these are). Failures
+ * are one-line {@link ChromaException}s, which name the request but never its headers.
  *
  * <p>Kept apart from the store on purpose: once the Java client published for Chroma speaks the v2 API, it can
  * replace this package.
  */
 public final class ChromaClient {
 
-    private static final String BASE = "/api/v2/tenants/default_tenant/databases/default_database";
     private static final List<String> INCLUDE = List.of("embeddings", "metadatas");
     /** A dead host should fail fast even when slow requests (large upserts) are given long. */
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Brackets, keys and commas around the arrays of an upsert body. */
     private static final int UPSERT_BODY_OVERHEAD = 128;
 
+    private final ChromaDatabase database;
     private final URI server;
+    private final ChromaToken token;
     private final RetryPolicy retry;
     private final Duration requestTimeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * @param server         e.g. {@code http://127.0.0.1:8000}
+     * @param database       the server, and the tenant and database to work in
+     * @param token          what to send for the server's token authentication, if it has any
      * @param retry          how to retry connection errors and 5xx answers
      * @param requestTimeout the longest one attempt may take
      */
-    public ChromaClient(URI server, RetryPolicy retry, Duration requestTimeout) {
-        this.server = Objects.requireNonNull(server, "server");
+    public ChromaClient(ChromaDatabase database, Optional<ChromaToken> token, RetryPolicy retry,
+                        Duration requestTimeout) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.server = database.server();
+        this.token = token.orElse(null);
         this.retry = Objects.requireNonNull(retry, "retry");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
@@ -60,8 +67,21 @@ public final class ChromaClient {
                 .build();
     }
 
-    public URI server() {
-        return server;
+    public ChromaDatabase database() {
+        return database;
+    }
+
+    /** Whether the tenant has the database; what to tell a user whose collection cannot be found. */
+    public boolean databaseExists() {
+        try {
+            send("GET", database.path(), null);
+            return true;
+        } catch (ChromaException e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public PreFlightChecks preFlightChecks() {
@@ -83,16 +103,16 @@ public final class ChromaClient {
         if (!metadata.isEmpty()) {
             body.put("metadata", metadata);
         }
-        return collection(send("POST", BASE + "/collections", body));
+        return collection(send("POST", database.path() + "/collections", body));
     }
 
     public ChromaCollection getCollection(String name) {
-        return collection(send("GET", BASE + "/collections/" + name, null));
+        return collection(send("GET", database.path() + "/collections/" + name, null));
     }
 
     /** Replaces the collection's metadata, every key of it: Chroma keeps none of the old keys. */
     public void replaceCollectionMetadata(String collectionId, Map<String, Object> metadata) {
-        send("PUT", BASE + "/collections/" + collectionId, Map.of("new_metadata", metadata));
+        send("PUT", records(collectionId), Map.of("new_metadata", metadata));
     }
 
     /**
@@ -169,8 +189,8 @@ public final class ChromaClient {
                 metadatas(answer.path("metadatas").path(0)));
     }
 
-    private static String records(String collectionId) {
-        return BASE + "/collections/" + collectionId;
+    private String records(String collectionId) {
+        return database.path() + "/collections/" + collectionId;
     }
 
     private JsonNode send(String method, String path, Object body) {
@@ -196,6 +216,9 @@ public final class ChromaClient {
 
     private HttpRequest request(String method, String path, Object body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(server.resolve(path)).timeout(requestTimeout);
+        if (token != null) {
+            builder.header(token.header().headerName(), token.headerValue());
+        }
         if (body == null) {
             return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
         }
@@ -237,8 +260,7 @@ public final class ChromaClient {
         Map<String, Object> metadata = body.path("metadata").isObject()
                 ? json.convertValue(body.path("metadata"), Map.class) : Map.of();
         return new ChromaCollection(body.path("id").asText(), body.path("name").asText(),
-                dimension.isNumber() ? dimension.asInt() : null,
-                body.path("configuration_json").path("hnsw").path("space").asText(null), metadata);
+                dimension.isNumber() ? dimension.asInt() : null, ChromaIndex.of(body), metadata);
     }
 
     private static List<String> strings(JsonNode array) {

@@ -151,7 +151,8 @@ final class ServeCommand implements Callable<Integer> {
     Long decodeMemoryBytes;
 
     @Option(names = "--hadoop-conf", paramLabel = "KEY=VALUE",
-            description = "A Hadoop setting for reading s3a: images, e.g. fs.s3a.endpoint=http://minio:9000 (repeatable).")
+            description = "A Hadoop setting for reading s3a: images and stores, e.g. fs.s3a.endpoint=http://minio:9000 "
+                + "(repeatable).")
     Map<String, String> hadoopConf = new LinkedHashMap<>();
 
     @Override
@@ -179,7 +180,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ModelLocation location = model.location();
-        VectorStore opened = store.uri.open(OpenMode.READ_ONLY);
+        // A store on s3a is copied into the local cache in the background; /ready says when it is done.
+        VectorStore opened = store.uri.withHadoopConf(hadoopConf).open(OpenMode.READ_ONLY);
         CompletableFuture<ClipModel> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {

@@ -7,20 +7,28 @@ import static org.apache.spark.sql.functions.size;
 
 import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.model.ModelIdentity;
+import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.ShardedBuild;
 import dev.imgsearch.store.StoreCapability;
 import dev.imgsearch.store.StoreOpener;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,6 +38,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * The build job: embeddings Parquet → a vector store. Only rows the store lacks, or holds for different image bytes,
@@ -41,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * the store {@link Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did
  * not exist is created only then, so a failed build leaves none behind.
  *
- * <p>A remote store that accepts parallel writers (Chroma) is written from the executors, one client per partition;
- * any other store (Lucene) has a single writer, fed on the driver one partition at a time, so no step holds every row
- * in memory.
+ * <p>A store built shard by shard (Lucene, {@link StoreCapability#SHARDED_BUILD}) is written by one task per shard,
+ * on the executors, each from the records routed to it by id and each merging its own shard; the driver then publishes
+ * the shards in one atomic step, or drops them if any task failed, so a failed or killed build leaves the store as it
+ * was. A remote store that accepts parallel writers (Chroma) is written from the executors, one client per partition;
+ * any other store has a single writer, fed on the driver one partition at a time, so no step holds every row in
+ * memory.
  */
 public final class BuildJob {
 
@@ -83,9 +95,10 @@ public final class BuildJob {
         return EmbeddingsInput.naming(embeddings, () -> build(spark, embeddings, store, batchSize, removal));
     }
 
-    private static BuildReport build(SparkSession spark, String embeddings, StoreUri store, int batchSize,
+    private static BuildReport build(SparkSession spark, String embeddings, StoreUri asGiven, int batchSize,
             Removal removal) {
         long started = System.nanoTime();
+        StoreUri store = asGiven.withHadoopConf(hadoopSettings(spark));
         EmbeddingsInput input = EmbeddingsInput.open(spark, embeddings);
         Dataset<Row> rows = input.rows();
         Optional<ModelIdentity> model = input.provenance().map(Provenance::model);
@@ -112,7 +125,20 @@ public final class BuildJob {
         }
         LOG.info("{} embeddings, {} already in {}, {} to write", total, existing.size(), store, written);
 
-        long count;
+        long count = store.has(StoreCapability.SHARDED_BUILD)
+                ? buildShards(todo, staleIds, store, model, batchSize, total, spark.sparkContext().defaultParallelism())
+                : buildThroughOneStore(todo, staleIds, store, model, batchSize, written);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        BuildReport report = new BuildReport(store.text(), total, written, total - written, staleIds.size(), count,
+                seconds, written / seconds);
+        LOG.info("built {}: {} written, {} unchanged, {} removed, {} records in the store; {} s ({} vectors/s)",
+                store, written, report.unchanged(), staleIds.size(), count, String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.0f", report.vectorsPerSecond()));
+        return report;
+    }
+
+    private static long buildThroughOneStore(Dataset<Row> todo, List<String> staleIds, StoreUri store,
+            Optional<ModelIdentity> model, int batchSize, long written) {
         try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
             model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
@@ -133,15 +159,76 @@ public final class BuildJob {
             if (written > 0 || !staleIds.isEmpty()) {
                 opened.compact();
             }
-            count = opened.count();
+            return opened.count();
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        BuildReport report = new BuildReport(store.text(), total, written, total - written, staleIds.size(), count,
-                seconds, written / seconds);
-        LOG.info("built {}: {} written, {} unchanged, {} removed, {} records in the store; {} s ({} vectors/s)",
-                store, written, report.unchanged(), staleIds.size(), count, String.format(Locale.ROOT, "%.1f", seconds),
-                String.format(Locale.ROOT, "%.0f", report.vectorsPerSecond()));
-        return report;
+    }
+
+    /**
+     * Writes the changes one task per shard: the rows to write are shuffled to their shard's task, which also deletes
+     * the stale ids routed to it; the driver publishes what every task wrote, or nothing. Returns the store's count.
+     */
+    private static long buildShards(Dataset<Row> todo, List<String> staleIds, StoreUri store,
+            Optional<ModelIdentity> model, int batchSize, long rows, int parallelism) {
+        try (ShardedBuild build = store.openShardedBuild(rows, parallelism)) {
+            model.ifPresent(build::recordModel);
+            ShardedBuild.Plan plan = build.plan();
+            Map<Integer, List<String>> deletes = new HashMap<>();
+            for (String id : staleIds) {
+                deletes.computeIfAbsent(plan.shardOf(id), shard -> new ArrayList<>()).add(id);
+            }
+            // Integer keys 0..N-1 hash to themselves, so partition i holds exactly the records of shard i.
+            JavaRDD<ShardedBuild.ShardResult> shards = todo.javaRDD()
+                    .mapToPair(row -> {
+                        EmbeddingRecord record = EmbeddingsInput.toRecord(row);
+                        return new Tuple2<>(plan.shardOf(record.id()), record);
+                    })
+                    .partitionBy(new HashPartitioner(plan.shards()))
+                    .mapPartitionsWithIndex((shard, records) -> List.of(writeShard(plan, shard, records,
+                            deletes.getOrDefault(shard, List.of()), batchSize)).iterator(), true);
+            List<ShardedBuild.ShardResult> results;
+            try {
+                results = shards.collect();
+                build.publish(results);
+            } catch (RuntimeException e) {
+                build.abandon();
+                throw e;
+            }
+            return results.stream().mapToLong(ShardedBuild.ShardResult::count).sum();
+        }
+    }
+
+    /** One task's shard: its upserts and deletes, then its merge and commit. */
+    private static ShardedBuild.ShardResult writeShard(ShardedBuild.Plan plan, int shard,
+            Iterator<Tuple2<Integer, EmbeddingRecord>> records, List<String> deletes, int batchSize) {
+        TaskContext task = TaskContext.get();
+        try (ShardedBuild.ShardWriter writer = plan.open(shard, task == null ? 0 : task.attemptNumber())) {
+            VectorStore store = writer.store();
+            List<VectorRecord> batch = new ArrayList<>(batchSize);
+            while (records.hasNext()) {
+                batch.add(VectorRecord.of(records.next()._2()));
+                if (batch.size() == batchSize) {
+                    store.upsert(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                store.upsert(batch);
+            }
+            for (int i = 0; i < deletes.size(); i += batchSize) {
+                store.delete(deletes.subList(i, Math.min(deletes.size(), i + batchSize)));
+            }
+            return writer.finish();
+        }
+    }
+
+    /** The {@code spark.hadoop.*} settings, as Spark gives them to Hadoop file systems: a store on s3a needs them. */
+    private static Map<String, String> hadoopSettings(SparkSession spark) {
+        String prefix = "spark.hadoop.";
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Tuple2<String, String> entry : spark.sparkContext().getConf().getAllWithPrefix(prefix)) {
+            settings.put(entry._1(), entry._2());
+        }
+        return settings;
     }
 
     /**
@@ -153,6 +240,7 @@ public final class BuildJob {
             return OptionalInt.empty();
         }
         try (VectorStore opened = store.open(OpenMode.READ_ONLY)) {
+            awaitReady(opened);
             if (model.isPresent()) {
                 try {
                     opened.requireModel(model.get(), store.text());
@@ -163,6 +251,16 @@ public final class BuildJob {
             opened.forEachRecord(MetadataSchema.SHA256,
                     (id, sha256) -> keys.add(RowFactory.create(id, sha256 == null ? null : sha256.toString())));
             return opened.dimension();
+        }
+    }
+
+    /** A store on a Hadoop file system is read from a local copy, made first. */
+    private static void awaitReady(VectorStore store) {
+        try {
+            store.awaitReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying " + store + " into the local cache", e);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.imgsearch.store.chroma.ChromaServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -96,6 +97,36 @@ class BuildJobTest {
     @Test
     void luceneBuild() throws IOException {
         buildIsIdempotentIncrementalAndRemovesWhatIsGone("lucene:" + tmp.resolve("index"));
+    }
+
+    /**
+     * Changed rows that went to another shard than their first version would be counted twice, and deletes sent to
+     * the wrong shard would remove nothing: the counts check the routing.
+     */
+    @Test
+    void shardedLuceneBuildRoutesEveryChangeToItsShard() throws IOException {
+        buildIsIdempotentIncrementalAndRemovesWhatIsGone("lucene:" + tmp.resolve("sharded-index") + "?shards=3");
+        assertEquals(3, Files.list(tmp.resolve("sharded-index/shards")).count(),
+                "only the published shards are left, each in one folder");
+    }
+
+    @Test
+    void aSingleIndexStoreFromBeforeShardsKeepsWorkingAsOneShard() throws IOException {
+        Path dir = tmp.resolve("single-index");
+        try (VectorStore old = StoreUri.parse("lucene:" + dir).open(OpenMode.CREATE_OR_WRITE)) {
+            float[] vector = new float[EmbeddingFixtures.DIM];
+            vector[0] = 1;
+            old.upsert(List.of(new VectorRecord("old", vector, Map.of())));
+        }
+        assertFalse(Files.exists(dir.resolve("imgsearch-store.json")), "a plain writer makes a single index");
+        Path embeddings = tmp.resolve("emb-onto-single");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 20, "v1");
+
+        assertEquals(21, build(embeddings, "lucene:" + dir, 64, BuildJob.Removal.KEEP).count());
+        try (VectorStore opened = StoreUri.parse("lucene:" + dir).open(OpenMode.READ_ONLY)) {
+            assertEquals(21, opened.count());
+            assertTrue(opened.get("old").isPresent(), "the single index's records are kept");
+        }
     }
 
     @Test

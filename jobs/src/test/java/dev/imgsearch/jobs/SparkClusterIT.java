@@ -4,9 +4,14 @@ import static dev.imgsearch.embed.EmbedOutputFixtures.committedShards;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.cli.Main;
 import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.record.FailedImage;
 import dev.imgsearch.source.MotoServer;
+import dev.imgsearch.store.MetadataSchema;
+import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.StoreUri;
+import dev.imgsearch.store.VectorStore;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -36,7 +41,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The packaged spark-submit jar of the Spark line this build is for (4.1 by default; 3.5 with the spark-3.5 and
  * scala-2.12 profiles, see .ci/run), run through Spark's real spark-submit code path, in local mode and on a
  * standalone cluster on loopback whose jars are that Spark's; a worker and the driver are SIGKILLed mid-job and the
- * output stays exactly-once, with no staging file of a killed attempt left behind. The first test is the one small
+ * output stays exactly-once, with no staging file of a killed attempt left behind; both workers build a sharded store,
+ * and a build SIGKILLed mid-way is completed exactly once by its re-run. The first test is the one small
  * job every line runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -164,8 +170,51 @@ class SparkClusterIT {
         assertExactlyOnce(output);
     }
 
+    /**
+     * Both workers build a two-shard Lucene store into one directory (a shared one, as every executor reaches it at
+     * the same path); the build is SIGKILLed while its tasks write, which leaves no store (or, if it had just published, a whole
+     * one), and the re-run builds it
+     * whole: every record once, nothing of the killed attempt left, and {@code validate} passes.
+     */
     @Test
     @Order(2)
+    void aShardedBuildKilledMidWayThenRerunHoldsEveryRecordOnce() throws Exception {
+        Path embeddings = tmp.resolve("local");
+        Path dir = tmp.resolve("sharded-index");
+        String store = "lucene:" + dir + "?shards=2";
+        Process killed = submit("build-killed", cluster.masterUrl(), List.of(), "build", "--embeddings",
+                embeddings.toString(), "--store", store);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.isDirectory(dir.resolve("shards")) && System.nanoTime() < deadline) {
+            assertTrue(killed.isAlive(), "the build ended before its tasks wrote:\n" + cluster.log("build-killed"));
+            Thread.sleep(20);
+        }
+        killed.descendants().forEach(ProcessHandle::destroyForcibly);
+        killed.destroyForcibly().waitFor();
+        if (StoreUri.parse(store).exists()) {
+            try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+                assertEquals(IMAGES, opened.count(), "a killed build leaves no store, or the whole of it");
+            }
+        }
+
+        String built = submitAndAwait("build-rerun", List.of(), "build", "--embeddings", embeddings.toString(),
+                "--store", store);
+        assertTrue(built.contains(IMAGES + " records"), built);
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            Set<String> ids = new HashSet<>();
+            opened.forEachRecord(MetadataSchema.SHA256, (id, sha256) -> assertTrue(ids.add(id), "twice: " + id));
+            assertEquals(IMAGES, ids.size());
+            assertEquals(IMAGES, opened.count());
+        }
+        try (Stream<Path> shards = Files.list(dir.resolve("shards"))) {
+            assertEquals(2, shards.count(), "only the two published shards are left");
+        }
+        assertEquals(0, Main.run("validate", "--store", store, "--embeddings", embeddings.toString()),
+                "validate fails (its table is on stdout)");
+    }
+
+    @Test
+    @Order(3)
     void driverKilledMidJobThenRerunRecomputesOnlyUnfinishedShards() throws Exception {
         Path output = tmp.resolve("driver-kill");
         Process driver = submit("driver-1", cluster.masterUrl(), output);
@@ -183,7 +232,7 @@ class SparkClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void workerKilledMidJobTheJobStillCompletesExactlyOnce() throws Exception {
         Path output = tmp.resolve("worker-kill");
         Process driver = submit("driver-3", cluster.masterUrl(), output);

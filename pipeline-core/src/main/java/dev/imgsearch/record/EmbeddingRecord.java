@@ -1,9 +1,11 @@
 package dev.imgsearch.record;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One embedded image: a row of the embeddings Parquet output and the unit of a vector store.
+ * One embedded image: a row of the embeddings Parquet output and the unit of a vector store; serializable, as a
+ * sharded build shuffles records to the task that writes their shard.
  *
  * @param id           stable id derived from {@code uri} (see {@link RecordIds}), so re-runs never duplicate
  * @param uri          where the image came from (file:, s3a:, hf: ...; a tar member is the tar's URI, '#', its name)
@@ -20,7 +22,7 @@ import java.util.Objects;
  */
 public record EmbeddingRecord(
         String id, String uri, int width, int height, String sha256, String model, float[] embedding, String caption,
-        String label, String metadata, Long sourceOffset, Long sourceLength) {
+        String label, String metadata, Long sourceOffset, Long sourceLength) implements Serializable {
 
     public EmbeddingRecord {
         Objects.requireNonNull(id, "id");

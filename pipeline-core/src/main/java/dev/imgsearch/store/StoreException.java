@@ -1,7 +1,7 @@
 package dev.imgsearch.store;
 
 /** A vector store could not do its job for a reason outside the caller's arguments: I/O, corruption, a server down. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
 
     public StoreException(String message) {
         super(message);

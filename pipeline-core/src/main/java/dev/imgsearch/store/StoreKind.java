@@ -39,6 +39,15 @@ public interface StoreKind {
     VectorStore open(StoreUri uri, OpenMode mode, MetadataSchema schema);
 
     /**
+     * Opens the store for a build written shard by shard, for kinds with {@link StoreCapability#SHARDED_BUILD}.
+     *
+     * @see StoreUri#openShardedBuild
+     */
+    default ShardedBuild openShardedBuild(StoreUri uri, long rows, int parallelism) {
+        throw new UnsupportedOperationException(form() + " stores are not built shard by shard");
+    }
+
+    /**
      * An opener to send to other JVMs; by default one that parses the URI's text there again. A kind whose URIs point
      * at credentials overrides it to read them here, once.
      */

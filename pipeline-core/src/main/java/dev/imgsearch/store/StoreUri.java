@@ -16,13 +16,17 @@ import java.util.function.Supplier;
  * @param kind     the kind its scheme names
  * @param location everything between the scheme's colon and the options
  * @param options  the options, in the order given
+ * @param hadoopConf Hadoop settings (an s3a endpoint, credentials) for a store whose location is a Hadoop file system
+ *                   path; not part of the text, given by the command ({@link #withHadoopConf})
  */
-public record StoreUri(String text, StoreKind kind, String location, Map<String, String> options) {
+public record StoreUri(String text, StoreKind kind, String location, Map<String, String> options,
+                       Map<String, String> hadoopConf) {
 
     private static final String BAD = "bad store URI ";
 
     public StoreUri {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        hadoopConf = Map.copyOf(hadoopConf);
     }
 
     /**
@@ -42,7 +46,7 @@ public record StoreUri(String text, StoreKind kind, String location, Map<String,
             throw bad(text, "expected " + kind.form());
         }
         StoreUri uri = new StoreUri(text, kind, location,
-                question < 0 ? Map.of() : options(text, rest.substring(question + 1)));
+                question < 0 ? Map.of() : options(text, rest.substring(question + 1)), Map.of());
         for (String name : uri.options.keySet()) {
             if (!kind.options().contains(name)) {
                 throw uri.bad("unknown option '" + name + "'; known: "
@@ -51,6 +55,22 @@ public record StoreUri(String text, StoreKind kind, String location, Map<String,
         }
         kind.check(uri);
         return uri;
+    }
+
+    /** The same store, reached with these Hadoop settings on top of Hadoop's defaults. */
+    public StoreUri withHadoopConf(Map<String, String> settings) {
+        return new StoreUri(text, kind, location, options, settings);
+    }
+
+    /**
+     * Opens the store for a build whose tasks write one shard each, for a kind with {@link
+     * StoreCapability#SHARDED_BUILD}; creates nothing yet.
+     *
+     * @param rows        how many rows the build reads, which sizes the shards of a store it creates
+     * @param parallelism how many tasks can run at once
+     */
+    public ShardedBuild openShardedBuild(long rows, int parallelism) {
+        return kind.openShardedBuild(this, rows, parallelism);
     }
 
     /** Opens the store; a store this creates gets the image fields ({@link MetadataSchema#IMAGES}). */

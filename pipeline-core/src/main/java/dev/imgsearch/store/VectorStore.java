@@ -87,6 +87,15 @@ public interface VectorStore extends AutoCloseable {
     }
 
     /**
+     * Waits until the store answers reads: a remote store opened read-only copies itself into a local cache first,
+     * and reads meanwhile throw {@link StoreNotReadyException}. Returns at once for every other store.
+     *
+     * @throws StoreException when the store cannot become ready (the copy failed)
+     */
+    default void awaitReady() throws InterruptedException {
+    }
+
+    /**
      * Reorganises storage for fast searches after a bulk load (the build job calls it when it has written); a no-op
      * for stores that manage this themselves.
      */

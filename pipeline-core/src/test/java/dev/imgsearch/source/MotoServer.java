@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 API server on loopback: moto's {@code moto_server}, started for a test class. A machine without moto
@@ -57,6 +62,14 @@ public final class MotoServer implements Closeable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** An S3 client of this server, with the credentials of {@link #s3aConf()}. */
+    public S3Client client() {
+        return S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
     }
 
     /** The s3a settings for a loopback S3 server. */

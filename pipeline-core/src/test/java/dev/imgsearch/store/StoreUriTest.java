@@ -76,7 +76,7 @@ class StoreUriTest {
 
     @Test
     void capabilitiesFollowTheKind() {
-        assertEquals(Set.of(), capabilities(StoreUri.parse("lucene:" + tmp)));
+        assertEquals(Set.of(StoreCapability.SHARDED_BUILD), capabilities(StoreUri.parse("lucene:" + tmp)));
         assertEquals(Set.of(StoreCapability.PARALLEL_WRITERS, StoreCapability.REMOTE),
                 capabilities(StoreUri.parse("chroma:http://127.0.0.1:8000/images")));
     }

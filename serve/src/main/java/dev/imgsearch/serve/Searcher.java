@@ -4,6 +4,7 @@ import dev.imgsearch.common.OneLine;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.StoreException;
+import dev.imgsearch.store.StoreNotReadyException;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import java.util.List;
@@ -92,6 +93,9 @@ final class Searcher {
     private <T> T call(String operation, Supplier<T> call) {
         try {
             return metrics.store(operation, call);
+        } catch (StoreNotReadyException e) {
+            // Not a failure: the store is still being copied, and says how far it is.
+            throw new ApiException(503, e.getMessage());
         } catch (StoreException e) {
             lastFailureNanos = System.nanoTime();
             LOG.warn("vector store {} failed: {}", operation, OneLine.of(e));

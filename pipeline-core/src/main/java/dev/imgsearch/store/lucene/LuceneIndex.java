@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +39,6 @@ final class LuceneIndex {
     /** How stale a read-only index's view may get before a read looks for new commits. */
     static final long READ_ONLY_REFRESH_MILLIS = 1_000;
 
-    private static final double RAM_BUFFER_MB = 64;
     private static final String DIMENSION_KEY = "imgsearch.dimension";
     private static final String MODEL_NAME_KEY = "imgsearch.model.name";
     private static final String MODEL_DIGEST_KEY = "imgsearch.model.digest";
@@ -76,17 +77,22 @@ final class LuceneIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final LuceneIndexSettings settings;
+    private final LuceneWrites writes;
+    private final ExecutorService mergeWorkers;
     private volatile Recorded recorded;
     private volatile boolean abandoned;
     private volatile long lastRefreshNanos = System.nanoTime();
 
     private LuceneIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
-                        LuceneIndexSettings settings, Recorded recorded) {
+                        LuceneIndexSettings settings, LuceneWrites writes, ExecutorService mergeWorkers,
+                        Recorded recorded) {
         this.path = path;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
         this.settings = settings;
+        this.writes = writes;
+        this.mergeWorkers = mergeWorkers;
         this.recorded = recorded;
     }
 
@@ -100,9 +106,10 @@ final class LuceneIndex {
 
     /**
      * Opens the index in {@code dir}. Only {@link OpenMode#CREATE_OR_WRITE} creates anything: the directory and an
-     * empty index with {@code settings}.
+     * empty index with {@code settings}; a writer commits and buffers as {@code writes} says.
      */
-    static LuceneIndex open(Path dir, OpenMode mode, LuceneIndexSettings settings, SettingsCheck check) {
+    static LuceneIndex open(Path dir, OpenMode mode, LuceneIndexSettings settings, SettingsCheck check,
+                            LuceneWrites writes) {
         if (mode != OpenMode.CREATE_OR_WRITE && !Files.isDirectory(dir)) {
             throw new StoreException("no Lucene index at " + dir + ": the directory does not exist");
         }
@@ -127,9 +134,9 @@ final class LuceneIndex {
             }
             if (!mode.writes()) {
                 SearcherManager searchers = new SearcherManager(directory, null);
-                return new LuceneIndex(dir, directory, null, searchers, actual, committed(searchers));
+                return new LuceneIndex(dir, directory, null, searchers, actual, writes, null, committed(searchers));
             }
-            return openWriter(dir, directory, actual);
+            return openWriter(dir, directory, actual, writes);
         } catch (IOException | RuntimeException e) {
             closeQuietly(directory);
             throw openFailure(dir, e);
@@ -159,6 +166,11 @@ final class LuceneIndex {
     /** The most dimensions the index's vector format holds. */
     int maxDimension() {
         return writer.getConfig().getCodec().knnVectorsFormat().getMaxDimensions(LuceneDocuments.VECTOR);
+    }
+
+    /** Whether the writer holds changes its last commit does not. */
+    boolean hasUncommittedChanges() {
+        return writer.hasUncommittedChanges();
     }
 
     /** True once a failed change closed the index. */
@@ -199,34 +211,46 @@ final class LuceneIndex {
     }
 
     /**
-     * Runs a change with the dimension it leaves, commits it and makes it visible to searches. If anything fails
-     * before the commit completes, the writer is rolled back to the last commit and the index closes
-     * ({@link #abandoned()}): nothing of the change is kept, on disk or in memory, so the next open sees exactly the
-     * state before it. Callers serialise changes.
+     * Runs a change with the dimension it leaves, then commits it and makes it visible to searches, unless this
+     * writer commits {@link LuceneWrites.Commits#ON_COMPACT} only. If anything fails before the commit completes, the
+     * writer is rolled back to the last commit and the index closes ({@link #abandoned()}): nothing of the change is
+     * kept, on disk or in memory, so the next open sees exactly the state before it. Callers serialise changes.
      */
     void write(String action, int newDimension, WriterWork work) {
         Recorded now = recorded;
-        commit(action, now.dimension() == 0 && newDimension != 0 ? new Recorded(newDimension, now.model()) : now, work);
+        change(action, now.dimension() == 0 && newDimension != 0 ? new Recorded(newDimension, now.model()) : now, work,
+                writes.commits() == LuceneWrites.Commits.EVERY_CHANGE);
     }
 
-    /** Records the model in a commit of its own. */
+    /** Runs a reorganisation (a merge) and commits it with everything written before it. */
+    void compact(String action, WriterWork work) {
+        change(action, recorded, work, true);
+    }
+
+    /** Records the model, committed as {@link #write} commits. */
     void recordModel(ModelIdentity model) {
-        commit("recording the model", new Recorded(recorded.dimension(), model), writer -> { });
+        change("recording the model", new Recorded(recorded.dimension(), model), writer -> { },
+                writes.commits() == LuceneWrites.Commits.EVERY_CHANGE);
     }
 
-    private void commit(String action, Recorded next, WriterWork work) {
+    private void change(String action, Recorded next, WriterWork work, boolean commit) {
         try {
             work.run(writer);
             if (!next.equals(recorded)) {
                 writer.setLiveCommitData(next.commitData(settings).entrySet());
             }
-            writer.commit();
+            if (commit) {
+                writer.commit();
+            }
         } catch (IOException | RuntimeException e) {
             abandon();
             throw new StoreException(action + " on Lucene index at " + path + " failed, the store is closed and its last "
                     + "commit kept: " + OneLine.of(e), e);
         }
         recorded = next;
+        if (!commit) {
+            return;
+        }
         try {
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -243,6 +267,14 @@ final class LuceneIndex {
             directory.close();
         } catch (IOException e) {
             throw new StoreException("closing Lucene index at " + path + " failed: " + OneLine.of(e), e);
+        } finally {
+            stopMergeWorkers();
+        }
+    }
+
+    private void stopMergeWorkers() {
+        if (mergeWorkers != null) {
+            mergeWorkers.shutdownNow();
         }
     }
 
@@ -259,6 +291,7 @@ final class LuceneIndex {
         } catch (IOException | RuntimeException ignored) {
             // Same: nothing more useful to say than the original error.
         }
+        stopMergeWorkers();
     }
 
     private void refreshIfReadOnly() {
@@ -281,13 +314,28 @@ final class LuceneIndex {
         }
     }
 
-    private static LuceneIndex openWriter(Path dir, Directory directory, LuceneIndexSettings settings)
-            throws IOException {
+    private static LuceneIndex openWriter(Path dir, Directory directory, LuceneIndexSettings settings,
+                                          LuceneWrites writes) throws IOException {
+        ExecutorService mergeWorkers = writes.mergeWorkers() > 1 ? Executors.newFixedThreadPool(writes.mergeWorkers(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "imgsearch-hnsw-merge");
+                    thread.setDaemon(true);
+                    return thread;
+                }) : null;
         IndexWriterConfig config = new IndexWriterConfig()
-                .setCodec(settings.codec())
+                .setCodec(settings.codec(writes.mergeWorkers(), mergeWorkers))
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(RAM_BUFFER_MB);
-        IndexWriter writer = new IndexWriter(directory, config);
+                .setRAMBufferSizeMB(writes.ramBufferMb())
+                .setCommitOnClose(writes.commits() == LuceneWrites.Commits.EVERY_CHANGE);
+        IndexWriter writer;
+        try {
+            writer = new IndexWriter(directory, config);
+        } catch (IOException | RuntimeException e) {
+            if (mergeWorkers != null) {
+                mergeWorkers.shutdownNow();
+            }
+            throw e;
+        }
         try {
             Recorded recorded = new Recorded(0, null);
             if (writer.getLiveCommitData() == null || !writer.getLiveCommitData().iterator().hasNext()) {
@@ -296,9 +344,13 @@ final class LuceneIndex {
             } else {
                 recorded = Recorded.from(toMap(writer.getLiveCommitData()));
             }
-            return new LuceneIndex(dir, directory, writer, new SearcherManager(writer, null), settings, recorded);
+            return new LuceneIndex(dir, directory, writer, new SearcherManager(writer, null), settings, writes,
+                    mergeWorkers, recorded);
         } catch (IOException | RuntimeException e) {
             writer.rollback();
+            if (mergeWorkers != null) {
+                mergeWorkers.shutdownNow();
+            }
             throw e;
         }
     }

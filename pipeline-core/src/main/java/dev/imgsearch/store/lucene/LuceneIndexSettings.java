@@ -11,6 +11,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 
 /**
  * What a Lucene store is built with, fixed when the index is created and kept in its commit data so that every
@@ -62,12 +63,17 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
         return kind == other.kind && maxConn == other.maxConn && beamWidth == other.beamWidth;
     }
 
-    /** The codec that indexes vectors as these settings say. */
-    Codec codec() {
+    /**
+     * The codec that indexes vectors as these settings say; a merge builds its HNSW graph on {@code mergeWorkers}
+     * threads of {@code mergeExecutor} (null for one, the merging thread).
+     */
+    Codec codec(int mergeWorkers, ExecutorService mergeExecutor) {
         KnnVectorsFormat format = switch (kind) {
             case FLAT -> new FlatKnnVectorsFormat();
-            case HNSW -> new Lucene99HnswVectorsFormat(maxConn, beamWidth);
-            case HNSW_INT8 -> new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth);
+            case HNSW -> new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, mergeExecutor);
+            // Lucene's own defaults for the rest: 7 bits, uncompressed, the confidence interval from the dimension.
+            case HNSW_INT8 -> new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth, mergeWorkers, 7, false,
+                    null, mergeExecutor);
         };
         return new Lucene912Codec() {
             @Override

@@ -64,10 +64,15 @@ public final class LuceneVectorStore extends AbstractVectorStore {
 
     static LuceneVectorStore open(Path dir, OpenMode mode, LuceneIndexSettings settings, SettingsCheck check,
                                   int searchCandidates) {
+        return open(dir, mode, settings, check, searchCandidates, LuceneWrites.EVERY_CHANGE);
+    }
+
+    static LuceneVectorStore open(Path dir, OpenMode mode, LuceneIndexSettings settings, SettingsCheck check,
+                                  int searchCandidates, LuceneWrites writes) {
         if (searchCandidates < 1) {
             throw new IllegalArgumentException("search candidates must be at least 1, got " + searchCandidates);
         }
-        return new LuceneVectorStore(mode, LuceneIndex.open(dir, mode, settings, check), searchCandidates);
+        return new LuceneVectorStore(mode, LuceneIndex.open(dir, mode, settings, check, writes), searchCandidates);
     }
 
     public LuceneIndexSettings settings() {
@@ -106,6 +111,12 @@ public final class LuceneVectorStore extends AbstractVectorStore {
     @Override
     protected void reorganise() {
         merge(1);
+    }
+
+    /** Whether changes were written since the last commit (with {@link LuceneWrites.Commits#ON_COMPACT}). */
+    boolean hasUncommittedChanges() {
+        ensureOpen();
+        return index.hasUncommittedChanges();
     }
 
     /** How many segments searches currently walk. */
@@ -200,7 +211,7 @@ public final class LuceneVectorStore extends AbstractVectorStore {
     }
 
     private void merge(int maxSegments) {
-        commit("force-merge", 0, writer -> writer.forceMerge(maxSegments));
+        closingOnFailure(() -> index.compact("force-merge", writer -> writer.forceMerge(maxSegments)));
     }
 
     private void commit(String action, int dimension, LuceneIndex.WriterWork work) {

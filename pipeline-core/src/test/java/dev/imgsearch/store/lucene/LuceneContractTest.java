@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The store contract, for each Lucene index kind. */
+/** The store contract, for each Lucene index kind, and for stores of one and of several shards. */
 class LuceneContractTest {
 
     @TempDir
@@ -41,6 +41,22 @@ class LuceneContractTest {
         @Override
         protected StoreUri newLocation() {
             return newIndex(LuceneIndexKind.HNSW_INT8);
+        }
+    }
+
+    @Nested
+    class OneShard extends VectorStoreContractTest {
+        @Override
+        protected StoreUri newLocation() {
+            return StoreUri.parse(newIndex(LuceneIndexKind.HNSW) + "&shards=1");
+        }
+    }
+
+    @Nested
+    class ThreeShards extends VectorStoreContractTest {
+        @Override
+        protected StoreUri newLocation() {
+            return StoreUri.parse(newIndex(LuceneIndexKind.HNSW) + "&shards=3");
         }
     }
 }

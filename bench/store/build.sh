@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Side by side, on the same data, in one run: `imgsearch build` into a Lucene store as a whole command (JVM and Spark
+# start included, no flags beyond --store lucene:DIR, so the shard count is the one a user gets) against hnswlib (M 16,
+# ef_construction 100, THREADS threads); then query p50/p99 and recall@10 of both (`imgsearch validate` and the same
+# 200-sampled-queries procedure in hnswlib_build.py), and the build's peak RSS.
+# Usage: bench/store/build.sh [N] [DIM] [MASTER] [THREADS]   (default 100000 512 local[2] 2; needs
+# mvn -DskipTests package first)
+set -euo pipefail
+n=${1:-100000}
+dim=${2:-512}
+master=${3:-local[2]}
+threads=${4:-2}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+classpath="$(bench_classpath)"
+cd "$root"
+
+java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$n" "$dim" "$work/data" 2>/dev/null
+echo "data: $n x $dim clustered unit vectors in $(ls "$work/data/embeddings" | wc -l) Parquet files; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== hnswlib"
+/usr/bin/python3 bench/store/hnswlib_build.py "$work/data" "$dim" "$threads"
+
+echo "== imgsearch build --store lucene:DIR ($master)"
+start=$(date +%s.%N)
+/usr/bin/time -f "peak RSS %M KB" bin/imgsearch build --embeddings "$work/data" --store "lucene:$work/lucene" \
+  --master "$master" 2>&1 | grep -E "records|peak RSS|error"
+end=$(date +%s.%N)
+python3 -c "import sys; s, e, n = map(float, sys.argv[1:]); print(f'imgsearch build: wall {e - s:.1f} s = {n / (e - s):.0f} vectors/s, JVM and Spark start included')" "$start" "$end" "$n"
+echo "shards: $(ls "$work/lucene/shards" 2>/dev/null | wc -l)"
+
+echo "== imgsearch validate"
+bin/imgsearch validate --store "lucene:$work/lucene" --embeddings "$work/data" --sample 200 -k 10 \
+  --min-recall 0 --min-self-retrieval 0
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -111,7 +111,8 @@ final class TarSamples implements CloseableIterator<SourceItem> {
                 plain = new CountingStream(decompressed, false);
                 entries = new TarArchiveInputStream(plain);
             }
-            TarArchiveEntry entry = entries.getNextEntry();
+            // Cast, as Commons Compress 1.23 (Spark 3.5's) declares ArchiveEntry where 1.28 declares the tar entry.
+            TarArchiveEntry entry = (TarArchiveEntry) entries.getNextEntry();
             if (entry == null) {
                 ended = true;
                 // commons-compress takes a short header read for the end: a tar is made of whole 512-byte records

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imgsearch.source.MotoServer;
 import dev.imgsearch.store.OpenMode;
-import dev.imgsearch.store.ShardedBuild;
+import dev.imgsearch.store.ShardedBuilds;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -43,19 +43,7 @@ class ShardedS3StoreTest {
         }
         records = fixture.images.keySet().stream().map(id -> fixture.store.get(id).orElseThrow()).toList();
         StoreUri remote = StoreUri.parse("lucene:s3a://stores/samples?shards=2").withHadoopConf(moto.s3aConf());
-        try (ShardedBuild build = remote.openShardedBuild(records.size(), 2)) {
-            fixture.store.model().ifPresent(build::recordModel);
-            ShardedBuild.Plan plan = build.plan();
-            List<ShardedBuild.ShardResult> results = new ArrayList<>();
-            for (int shard = 0; shard < plan.shards(); shard++) {
-                int s = shard;
-                try (ShardedBuild.ShardWriter writer = plan.open(shard, 0)) {
-                    writer.store().upsert(records.stream().filter(r -> plan.shardOf(r.id()) == s).toList());
-                    results.add(writer.finish());
-                }
-            }
-            build.publish(results);
-        }
+        ShardedBuilds.build(remote, fixture.store.model(), records, List.of());
         fromS3 = remote.open(OpenMode.READ_ONLY);
         overS3 = fixture.start(fixture.config(), fromS3);
         overDisk = fixture.start(fixture.config());

@@ -12,6 +12,7 @@ import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.SearchHit;
 import dev.imgsearch.store.SearchRequest;
 import dev.imgsearch.store.ShardedBuild;
+import dev.imgsearch.store.ShardedBuilds;
 import dev.imgsearch.store.StoreException;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -65,34 +67,13 @@ class ShardedBuildTest {
         }
     }
 
-    /** Writes {@code upserts} and {@code deletes} as the build job does, one writer per shard, and publishes. */
     private static List<ShardedBuild.ShardResult> build(StoreUri uri, List<VectorRecord> upserts, List<String> deletes) {
-        try (ShardedBuild build = uri.openShardedBuild(upserts.size(), 2)) {
-            build.recordModel(MODEL);
-            List<ShardedBuild.ShardResult> results = write(build.plan(), upserts, deletes);
-            build.publish(results);
-            return results;
-        }
+        return ShardedBuilds.build(uri, Optional.of(MODEL), upserts, deletes);
     }
 
     private static List<ShardedBuild.ShardResult> write(ShardedBuild.Plan plan, List<VectorRecord> upserts,
                                                         List<String> deletes) {
-        List<ShardedBuild.ShardResult> results = new ArrayList<>();
-        for (int shard = 0; shard < plan.shards(); shard++) {
-            int s = shard;
-            try (ShardedBuild.ShardWriter writer = plan.open(shard, 0)) {
-                List<VectorRecord> mine = upserts.stream().filter(r -> plan.shardOf(r.id()) == s).toList();
-                if (!mine.isEmpty()) {
-                    writer.store().upsert(mine);
-                }
-                List<String> gone = deletes.stream().filter(id -> plan.shardOf(id) == s).toList();
-                if (!gone.isEmpty()) {
-                    writer.store().delete(gone);
-                }
-                results.add(writer.finish());
-            }
-        }
-        return results;
+        return ShardedBuilds.write(plan, upserts, deletes);
     }
 
     private static List<VectorRecord> records(int from, int n, long seed) {

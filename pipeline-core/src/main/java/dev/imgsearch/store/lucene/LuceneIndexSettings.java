@@ -6,7 +6,6 @@ import dev.imgsearch.store.lucene.similarity.SimilarityVectorsScorer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 
 import java.util.LinkedHashMap;
@@ -73,9 +72,8 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
             case FLAT -> new FlatKnnVectorsFormat();
             case HNSW -> new HnswKnnVectorsFormat(maxConn, beamWidth, mergeWorkers, mergeExecutor,
                     SimilarityVectorsScorer.preferred());
-            // Lucene's own defaults for the rest: 7 bits, uncompressed, the confidence interval from the dimension.
-            case HNSW_INT8 -> new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth, mergeWorkers, 7, false,
-                    null, mergeExecutor);
+            case HNSW_INT8 -> new HnswInt8KnnVectorsFormat(maxConn, beamWidth, mergeWorkers, mergeExecutor,
+                    SimilarityVectorsScorer.preferred());
         };
         return new Lucene912Codec() {
             @Override

@@ -95,10 +95,10 @@ class SparkProfilesTest {
     void everyProfileStartsTheJvmsThatWriteLuceneStoresWithTheVectorApi() throws Exception {
         for (Path profile : profiles()) {
             Map<String, String> settings = settings("--properties-file", profile.toString());
-            String driver = settings.getOrDefault("spark.driver.extraJavaOptions", "");
+            String driver = settings.getOrDefault("spark.driver.defaultJavaOptions", "");
             assertTrue(driver.contains(SparkJvm.VECTOR_API), profile + ": driver options " + driver);
             if (!settings.getOrDefault("spark.master", "").startsWith("local")) {
-                String executor = settings.getOrDefault("spark.executor.extraJavaOptions", "");
+                String executor = settings.getOrDefault("spark.executor.defaultJavaOptions", "");
                 assertTrue(executor.contains(SparkJvm.VECTOR_API), profile + ": executor options " + executor);
             }
         }
@@ -117,7 +117,7 @@ class SparkProfilesTest {
         assertEquals("local[*]", gpu.get("spark.master"));
         gpu.keySet().forEach(key -> assertFalse(key.contains(".resource.gpu."),
                 key + ": a local-mode job that asks for GPU resources is never scheduled"));
-        String driverOptions = gpu.get("spark.driver.extraJavaOptions");
+        String driverOptions = gpu.get("spark.driver.defaultJavaOptions");
         assertTrue(driverOptions.contains("-DPYTORCH_LIBRARY_PATH=/opt/libtorch/lib"), driverOptions);
         assertTrue(driverOptions.contains("-DPYTORCH_FLAVOR=cu128"), driverOptions);
         assertEquals("com.nvidia.spark.SQLPlugin", gpu.get("spark.plugins"));

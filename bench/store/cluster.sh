@@ -5,7 +5,7 @@
 # and once with =2. Two shards both times, so the work is identical: one executor writes them one after the other,
 # two write one each. Prints each build's time as a whole command (driver JVM start included) and as the job's own
 # (BuildJob's report), and the ratios.
-# Usage: [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]   (default 100000 512; needs mvn -DskipTests package first;
+# Usage: [PIN=0|1] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]   (default 100000 512; needs mvn -DskipTests package first;
 # DATA_CACHE: see bench_embeddings in bench/lib.sh)
 set -euo pipefail
 n=${1:-100000}
@@ -35,7 +35,16 @@ for _ in $(seq 240); do
   sleep 0.5
 done
 master="$(sed -n 's/^master //p' "$work/cluster.out")"
-echo "cluster: $master, 2 workers x 1 core"
+# PIN (default 1): worker i and the executors it starts run on CPU i only. Otherwise a lone executor's GC, JIT and
+# Lucene flush threads borrow the idle second core, and "1 executor" is more than one core's work.
+if [ "${PIN:-1}" = 1 ]; then
+  cpu=0
+  for pid in $(sed -n 's/^worker-pid //p' "$work/cluster.out"); do
+    taskset -a -p -c "$cpu" "$pid" >/dev/null
+    cpu=$((cpu + 1))
+  done
+fi
+echo "cluster: $master, 2 workers x 1 core, pinned to a CPU each: ${PIN:-1}"
 
 declare -A wall job
 for cores in 1 2; do
@@ -49,7 +58,7 @@ for cores in 1 2; do
     --conf spark.executor.memory=1800m --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false >"$work/build-$cores.log" 2>&1 || { cat "$work/build-$cores.log"; exit 1; }
   end=$(date +%s.%N)
-  grep -E "records|peak RSS" "$work/build-$cores.log"
+  grep -E "BuildJob: [0-9]|built|records$|peak RSS" "$work/build-$cores.log"
   wall[$cores]=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end")
   job[$cores]=$(sed -n 's/.*records in the store; \([0-9.]*\) s (.*/\1/p' "$work/build-$cores.log" | tail -1)
   python3 -c "import sys; w, j, n = map(float, sys.argv[1:]); print(f'whole command {w:.1f} s = {n / w:.0f} vectors/s; the job {j:.1f} s = {n / j:.0f} vectors/s')" \

@@ -205,6 +205,8 @@ public final class BuildJob {
                 long removed = outcomes.stream().mapToLong(ShardBuildTask.Outcome::removed).sum();
                 // Checked once every shard has counted its own: nothing is published over the limit.
                 requireWithinRemovalLimit(removal, removed, build.count(), store);
+                LOG.info("{} shards written ({} rows written, {} removed); publishing them", outcomes.size(), written,
+                        removed);
                 build.publish(outcomes.stream().map(ShardBuildTask.Outcome::result).toList());
                 long count = outcomes.stream().mapToLong(outcome -> outcome.result().count()).sum();
                 return new Changes(shape.rows(), written, removed, count);

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * the executors only through the submitted jar.
  *
  * <p>Also run by bench/store/cluster.sh, as {@code java -cp JOBS_TEST_CLASSPATH dev.imgsearch.jobs.LocalSparkCluster
- * DIR WORKERS}: it prints {@code master spark://…} and {@code spark-home DIR} once every worker is alive, and stops the
- * cluster when it is terminated.
+ * DIR WORKERS}: it prints {@code master spark://…}, {@code spark-home DIR} and each worker's {@code worker-pid PID}
+ * once every worker is alive, and stops the cluster when it is terminated.
  */
 final class LocalSparkCluster implements AutoCloseable {
 
@@ -63,6 +63,7 @@ final class LocalSparkCluster implements AutoCloseable {
         }));
         System.out.println("master " + cluster.masterUrl());
         System.out.println("spark-home " + cluster.sparkHome());
+        cluster.workers.forEach(worker -> System.out.println("worker-pid " + worker.pid()));
         System.out.flush();
         Thread.currentThread().join();
     }

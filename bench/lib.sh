@@ -41,7 +41,8 @@ bench_embeddings() {
   local dir="${DATA_CACHE:-$work}/embeddings-${1}x${2}"
   if [ ! -d "$dir" ]; then
     rm -rf "$dir.partial"
-    java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$1" "$2" "$dir.partial" >/dev/null 2>&1
+    java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$1" "$2" "$dir.partial" >"$work/make-embeddings.log" 2>&1 \
+      || { cat "$work/make-embeddings.log" >&2; return 1; }
     mv "$dir.partial" "$dir"
   fi
   echo "$dir"

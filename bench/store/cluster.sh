@@ -55,7 +55,8 @@ for cores in 1 2; do
   # spark-submit jar, as under spark-submit.
   /usr/bin/time -f "driver peak RSS %M KB" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
-    --conf spark.executor.memory=1800m --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
+    --conf spark.executor.memory=1800m --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
+    --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false >"$work/build-$cores.log" 2>&1 || { cat "$work/build-$cores.log"; exit 1; }
   end=$(date +%s.%N)
   grep -E "BuildJob: [0-9]|built|records$|peak RSS" "$work/build-$cores.log"

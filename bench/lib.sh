@@ -33,3 +33,17 @@ start_chroma() {
   chroma_url="http://127.0.0.1:$port"
   echo "chroma: $("$bin" --version) at $chroma_url"
 }
+
+# The N x DIM clustered embeddings of bench/store (MakeEmbeddings) in $DATA_CACHE/embeddings-NxDIM, made there unless
+# an earlier run left them (default $DATA_CACHE: $work, so made afresh): written in a sibling folder and renamed when
+# complete, so the folder, once there, is whole. Prints the folder; needs $classpath.
+bench_embeddings() {
+  local dir="${DATA_CACHE:-$work}/embeddings-${1}x${2}"
+  if [ ! -d "$dir" ]; then
+    rm -rf "$dir.partial"
+    java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$1" "$2" "$dir.partial" >"$work/make-embeddings.log" 2>&1 \
+      || { cat "$work/make-embeddings.log" >&2; return 1; }
+    mv "$dir.partial" "$dir"
+  fi
+  echo "$dir"
+}

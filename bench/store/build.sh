@@ -3,8 +3,9 @@
 # start included, no flags beyond --store lucene:DIR, so the shard count is the one a user gets) against hnswlib (M 16,
 # ef_construction 100, THREADS threads); then query p50/p99 and recall@10 of both (`imgsearch validate` and the same
 # 200-sampled-queries procedure in hnswlib_build.py), and the build's peak RSS.
-# Usage: [KINDS="hnsw hnsw-int8"] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]   (default 100000 512 local[2] 2; needs
-# mvn -DskipTests package first)
+# Usage: [KINDS="hnsw hnsw-int8"] [SIDES=hnswlib|lucene] [DATA_CACHE=DIR] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]
+# (default 100000 512 local[2] 2; needs mvn -DskipTests package first). SIDES: run one side only (default both), so a
+# long run splits into two calls on the same data kept in DATA_CACHE (see bench_embeddings in bench/lib.sh).
 # Each KINDS entry is KIND[:OPTION,...]: the store URI's kind=, with each OPTION a store URI option (m=32,
 # beam-width=50, ...) except `scalar`, which runs the JVM without --add-modules=jdk.incubator.vector (plain
 # `java -jar`): Lucene's own scalar distances, as before the SIMD similarity. E.g. KINDS="hnsw:scalar hnsw hnsw:m=32".
@@ -17,15 +18,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 classpath="$(bench_classpath)"
 cd "$root"
 
-java -cp "$classpath" dev.imgsearch.bench.store.MakeEmbeddings "$n" "$dim" "$work/data" 2>/dev/null
-echo "data: $n x $dim clustered unit vectors in $(ls "$work/data/embeddings" | wc -l) Parquet files; load $(cut -d' ' -f1-3 /proc/loadavg)"
+data="$(bench_embeddings "$n" "$dim")"
+echo "data: $n x $dim clustered unit vectors in $(ls "$data/embeddings" | wc -l) Parquet files; load $(cut -d' ' -f1-3 /proc/loadavg)"
+sides=" ${SIDES:-hnswlib lucene} "
 
-echo "== hnswlib"
-/usr/bin/python3 bench/store/hnswlib_build.py "$work/data" "$dim" "$threads"
+if [[ "$sides" == *" hnswlib "* ]]; then
+  echo "== hnswlib"
+  /usr/bin/python3 bench/store/hnswlib_build.py "$data" "$dim" "$threads"
+fi
 
 # KINDS: the Lucene index variants to build side by side (see the usage above).
 variant_number=0
-for variant in ${KINDS:-hnsw}; do
+variants=${KINDS:-hnsw}
+[[ "$sides" == *" lucene "* ]] || variants=""
+for variant in $variants; do
   variant_number=$((variant_number + 1))
   kind=${variant%%:*}
   options=()
@@ -46,13 +52,13 @@ for variant in ${KINDS:-hnsw}; do
   [ ${#options[@]} -eq 0 ] || store="$store?$(IFS='&'; echo "${options[*]}")"
   echo "== $variant: ${java_cmd[*]} build --store $store ($master)"
   start=$(date +%s.%N)
-  /usr/bin/time -f "peak RSS %M KB" "${java_cmd[@]}" build --embeddings "$work/data" --store "$store" \
+  /usr/bin/time -f "peak RSS %M KB" "${java_cmd[@]}" build --embeddings "$data" --store "$store" \
     --master "$master" 2>&1 | grep -E "records|peak RSS|error|without SIMD"
   end=$(date +%s.%N)
   python3 -c "import sys; s, e, n = map(float, sys.argv[1:]); print(f'imgsearch build: wall {e - s:.1f} s = {n / (e - s):.0f} vectors/s, JVM and Spark start included')" "$start" "$end" "$n"
   echo "shards: $(ls "$dir/shards" 2>/dev/null | wc -l)"
   echo "== $variant: imgsearch validate $store"
-  "${java_cmd[@]}" validate --store "$store" --embeddings "$work/data" --sample 200 -k 10 \
+  "${java_cmd[@]}" validate --store "$store" --embeddings "$data" --sample 200 -k 10 \
     --min-recall 0 --min-self-retrieval 0 2>&1 | grep -v "WARNING: Using incubator"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

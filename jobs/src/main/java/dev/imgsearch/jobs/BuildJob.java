@@ -18,7 +18,6 @@ import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.spark.HashPartitioner;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -45,17 +42,20 @@ import scala.Tuple2;
  * are written, so a re-run is idempotent and a run over a grown embeddings set adds only what is new.
  *
  * <p>Everything that can be wrong with the input is found before the store is touched: the model that made it is
- * checked against the one the store records (and recorded in a new store), every row to write is read once (a
- * corrupt part fails the build naming the file), its dimension checked against the store's, and the share of
- * the store {@link Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did
- * not exist is created only then, so a failed build leaves none behind.
+ * checked against the one the store records (and recorded in a new store), every row is read once (a corrupt part
+ * fails the build naming the file), its dimension checked against the store's, and the share of the store {@link
+ * Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did not exist is
+ * created only when the build succeeds, so a failed build leaves none behind.
  *
  * <p>A store built shard by shard (Lucene, {@link StoreCapability#SHARDED_BUILD}) is written by one task per shard,
- * on the executors, each from the records routed to it by id and each merging its own shard; the driver then publishes
- * the shards in one atomic step, or drops them if any task failed, so a failed or killed build leaves the store as it
- * was. A remote store that accepts parallel writers (Chroma) is written from the executors, one client per partition;
- * any other store has a single writer, fed on the driver one partition at a time, so no step holds every row in
- * memory.
+ * on the executors, each from every row routed to it by id: the task compares them with its own shard's stored keys,
+ * so nothing of the store reaches the driver but each shard's counts and commit point. The share {@link
+ * Removal#REMOVE_MISSING} would delete is checked when every shard has counted its own, before anything is published;
+ * the driver then publishes the shards in one atomic step, or drops them, so a failed, refused or killed build leaves
+ * the store as it was. Any other store is checked against its keys, read on the driver (a few hundred bytes per
+ * record): a remote store that accepts parallel writers (Chroma) is written from the executors, one client per
+ * partition; any other store has a single writer, fed on the driver one partition at a time, so no step holds every
+ * row in memory.
  */
 public final class BuildJob {
 
@@ -100,45 +100,51 @@ public final class BuildJob {
         long started = System.nanoTime();
         StoreUri store = asGiven.withHadoopConf(hadoopSettings(spark));
         EmbeddingsInput input = EmbeddingsInput.open(spark, embeddings);
-        Dataset<Row> rows = input.rows();
         Optional<ModelIdentity> model = input.provenance().map(Provenance::model);
         if (model.isEmpty()) {
             LOG.warn("{} records no model (not an embed job's output), so nothing checks that it matches {}'s",
                     embeddings, store);
         }
+        Changes changes = store.has(StoreCapability.SHARDED_BUILD)
+                ? buildShards(input.rows(), store, model, batchSize, removal, spark.sparkContext().defaultParallelism())
+                : buildThroughOneStore(input.rows(), store, model, batchSize, removal);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        BuildReport report = new BuildReport(store.text(), changes.embeddings(), changes.written(),
+                changes.embeddings() - changes.written(), changes.removed(), changes.count(), seconds,
+                changes.written() / seconds);
+        LOG.info("built {}: {} written, {} unchanged, {} removed, {} records in the store; {} s ({} vectors/s)",
+                store, report.written(), report.unchanged(), report.removed(), report.count(),
+                String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f",
+                        report.vectorsPerSecond()));
+        return report;
+    }
+
+    /** What a build changed: rows in, rows written, records removed, and the store's records afterwards. */
+    private record Changes(long embeddings, long written, long removed, long count) {
+    }
+
+    /**
+     * Builds into a store written through one {@link VectorStore}: the driver reads the store's (id, sha256) keys,
+     * joins them against the rows, and writes what is new or changed (from the executors for a remote store that takes
+     * parallel writers, else itself one partition at a time).
+     */
+    private static Changes buildThroughOneStore(Dataset<Row> rows, StoreUri store, Optional<ModelIdentity> model,
+            int batchSize, Removal removal) {
         List<Row> existing = new ArrayList<>();
         OptionalInt storeDimension = readKeys(store, model, existing);
-        Dataset<Row> stored = spark.createDataFrame(existing, KEYS);
+        Dataset<Row> stored = rows.sparkSession().createDataFrame(existing, KEYS);
         Dataset<Row> todo = rows.join(stored,
                 rows.col("id").equalTo(stored.col("id")).and(rows.col("sha256").equalTo(stored.col("sha256"))),
                 "left_anti");
         long total = rows.count();
-        long written = checkRowsToWrite(todo, store, storeDimension);
+        InputShape shape = InputShape.of(todo);
+        shape.requireDimension(storeDimension, store);
+        long written = shape.rows();
         List<String> staleIds = removal == Removal.KEEP ? List.of()
                 : stored.join(rows, stored.col("id").equalTo(rows.col("id")), "left_anti")
                         .select(stored.col("id")).as(Encoders.STRING()).collectAsList();
-        if (removal == Removal.REMOVE_MISSING && 100L * staleIds.size() > (long) MAX_REMOVED_PERCENT * existing.size()) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "--remove-missing would remove %d of the %d "
-                    + "records in %s (%.0f%%), more than the %d%% a build removes unasked: is the embeddings input "
-                    + "partial? Nothing was changed; add --force to remove them", staleIds.size(), existing.size(),
-                    store, 100.0 * staleIds.size() / existing.size(), MAX_REMOVED_PERCENT));
-        }
+        requireWithinRemovalLimit(removal, staleIds.size(), existing.size(), store);
         LOG.info("{} embeddings, {} already in {}, {} to write", total, existing.size(), store, written);
-
-        long count = store.has(StoreCapability.SHARDED_BUILD)
-                ? buildShards(todo, staleIds, store, model, batchSize, total, spark.sparkContext().defaultParallelism())
-                : buildThroughOneStore(todo, staleIds, store, model, batchSize, written);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        BuildReport report = new BuildReport(store.text(), total, written, total - written, staleIds.size(), count,
-                seconds, written / seconds);
-        LOG.info("built {}: {} written, {} unchanged, {} removed, {} records in the store; {} s ({} vectors/s)",
-                store, written, report.unchanged(), staleIds.size(), count, String.format(Locale.ROOT, "%.1f", seconds),
-                String.format(Locale.ROOT, "%.0f", report.vectorsPerSecond()));
-        return report;
-    }
-
-    private static long buildThroughOneStore(Dataset<Row> todo, List<String> staleIds, StoreUri store,
-            Optional<ModelIdentity> model, int batchSize, long written) {
         try (VectorStore opened = store.open(OpenMode.CREATE_OR_WRITE)) {
             model.ifPresent(opened::recordModel);
             if (store.has(StoreCapability.REMOTE) && store.has(StoreCapability.PARALLEL_WRITERS)) {
@@ -159,65 +165,65 @@ public final class BuildJob {
             if (written > 0 || !staleIds.isEmpty()) {
                 opened.compact();
             }
-            return opened.count();
+            return new Changes(total, written, staleIds.size(), opened.count());
         }
     }
 
     /**
-     * Writes the changes one task per shard: the rows to write are shuffled to their shard's task, which also deletes
-     * the stale ids routed to it; the driver publishes what every task wrote, or nothing. Returns the store's count.
+     * Builds one task per shard: every row is shuffled to its shard's task, which compares it with the keys its shard
+     * holds, writes what is new or changed and deletes what is gone; the driver receives only each shard's counts
+     * and new commit point, and publishes them all, or nothing. Only the manifest is read on the driver, so a store on
+     * s3a is never copied there.
      */
-    private static long buildShards(Dataset<Row> todo, List<String> staleIds, StoreUri store,
-            Optional<ModelIdentity> model, int batchSize, long rows, int parallelism) {
-        try (ShardedBuild build = store.openShardedBuild(rows, parallelism)) {
-            model.ifPresent(build::recordModel);
-            ShardedBuild.Plan plan = build.plan();
-            Map<Integer, List<String>> deletes = new HashMap<>();
-            for (String id : staleIds) {
-                deletes.computeIfAbsent(plan.shardOf(id), shard -> new ArrayList<>()).add(id);
-            }
-            // Integer keys 0..N-1 hash to themselves, so partition i holds exactly the records of shard i.
-            JavaRDD<ShardedBuild.ShardResult> shards = todo.javaRDD()
-                    .mapToPair(row -> {
-                        EmbeddingRecord record = EmbeddingsInput.toRecord(row);
-                        return new Tuple2<>(plan.shardOf(record.id()), record);
-                    })
-                    .partitionBy(new HashPartitioner(plan.shards()))
-                    .mapPartitionsWithIndex((shard, records) -> List.of(writeShard(plan, shard, records,
-                            deletes.getOrDefault(shard, List.of()), batchSize)).iterator(), true);
-            List<ShardedBuild.ShardResult> results;
+    private static Changes buildShards(Dataset<Row> rows, StoreUri store, Optional<ModelIdentity> model,
+            int batchSize, Removal removal, int parallelism) {
+        InputShape shape = InputShape.of(rows);
+        try (ShardedBuild build = store.openShardedBuild(shape.rows(), parallelism)) {
             try {
-                results = shards.collect();
-                build.publish(results);
-            } catch (RuntimeException e) {
+                if (model.isPresent()) {
+                    Optional<ModelIdentity> held = build.model();
+                    if (held.isPresent() && !held.get().sameModelAs(model.get())) {
+                        throw new ModelMismatchException(store.text(), held.get(), model.get())
+                                .advise("build these embeddings into a store of their own");
+                    }
+                    build.recordModel(model.get());
+                }
+                shape.requireDimension(build.dimension(), store);
+                LOG.info("{} embeddings against the {} records of {}", shape.rows(), build.count(), store);
+                ShardedBuild.Plan plan = build.plan();
+                // Integer keys 0..N-1 hash to themselves, so partition i holds exactly the records of shard i.
+                List<ShardBuildTask.Outcome> outcomes = rows.javaRDD()
+                        .mapToPair(row -> {
+                            EmbeddingRecord record = EmbeddingsInput.toRecord(row);
+                            return new Tuple2<>(plan.shardOf(record.id()), record);
+                        })
+                        .partitionBy(new HashPartitioner(plan.shards()))
+                        .mapPartitionsWithIndex((shard, records) -> List.of(ShardBuildTask.run(plan, shard,
+                                records, removal, batchSize)).iterator(), true)
+                        .collect();
+                long written = outcomes.stream().mapToLong(ShardBuildTask.Outcome::written).sum();
+                long removed = outcomes.stream().mapToLong(ShardBuildTask.Outcome::removed).sum();
+                // Checked once every shard has counted its own: nothing is published over the limit.
+                requireWithinRemovalLimit(removal, removed, build.count(), store);
+                LOG.info("{} shards written ({} rows written, {} removed); publishing them", outcomes.size(), written,
+                        removed);
+                build.publish(outcomes.stream().map(ShardBuildTask.Outcome::result).toList());
+                long count = outcomes.stream().mapToLong(outcome -> outcome.result().count()).sum();
+                return new Changes(shape.rows(), written, removed, count);
+            } catch (Exception e) {
+                // Spark rethrows a task's failure as a checked SparkException, undeclared: every failure abandons.
                 build.abandon();
                 throw e;
             }
-            return results.stream().mapToLong(ShardedBuild.ShardResult::count).sum();
         }
     }
 
-    /** One task's shard: its upserts and deletes, then its merge and commit. */
-    private static ShardedBuild.ShardResult writeShard(ShardedBuild.Plan plan, int shard,
-            Iterator<Tuple2<Integer, EmbeddingRecord>> records, List<String> deletes, int batchSize) {
-        TaskContext task = TaskContext.get();
-        try (ShardedBuild.ShardWriter writer = plan.open(shard, task == null ? 0 : task.attemptNumber())) {
-            VectorStore store = writer.store();
-            List<VectorRecord> batch = new ArrayList<>(batchSize);
-            while (records.hasNext()) {
-                batch.add(VectorRecord.of(records.next()._2()));
-                if (batch.size() == batchSize) {
-                    store.upsert(batch);
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                store.upsert(batch);
-            }
-            for (int i = 0; i < deletes.size(); i += batchSize) {
-                store.delete(deletes.subList(i, Math.min(deletes.size(), i + batchSize)));
-            }
-            return writer.finish();
+    private static void requireWithinRemovalLimit(Removal removal, long removed, long stored, StoreUri store) {
+        if (removal == Removal.REMOVE_MISSING && 100L * removed > (long) MAX_REMOVED_PERCENT * stored) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "--remove-missing would remove %d of the %d "
+                    + "records in %s (%.0f%%), more than the %d%% a build removes unasked: is the embeddings input "
+                    + "partial? Nothing was changed; add --force to remove them", removed, stored, store,
+                    100.0 * removed / stored, MAX_REMOVED_PERCENT));
         }
     }
 
@@ -265,27 +271,34 @@ public final class BuildJob {
     }
 
     /**
-     * Reads every row to write once, whole (so an unreadable part fails here, before any write), and returns how many
-     * there are.
+     * How many rows there are to write and their one dimension, found by reading every one once, whole, so an
+     * unreadable part fails here, before any write.
      */
-    private static long checkRowsToWrite(Dataset<Row> todo, StoreUri store, OptionalInt storeDimension) {
-        Row summary = todo.agg(count("*"), min(size(todo.col("embedding"))), max(size(todo.col("embedding"))))
-                .first();
-        long rows = summary.getLong(0);
-        if (rows == 0) {
-            return 0;
+    private record InputShape(long rows, int dimension) {
+
+        static InputShape of(Dataset<Row> rows) {
+            Row summary = rows.agg(count("*"), min(size(rows.col("embedding"))), max(size(rows.col("embedding"))))
+                    .first();
+            long count = summary.getLong(0);
+            if (count == 0) {
+                return new InputShape(0, 0);
+            }
+            int smallest = summary.getInt(1);
+            int largest = summary.getInt(2);
+            if (smallest != largest) {
+                throw new IllegalArgumentException("the embeddings mix dimensions " + smallest + " and " + largest
+                        + ": they come from more than one model");
+            }
+            return new InputShape(count, smallest);
         }
-        int smallest = summary.getInt(1);
-        int largest = summary.getInt(2);
-        if (smallest != largest) {
-            throw new IllegalArgumentException("the embeddings mix dimensions " + smallest + " and " + largest
-                    + ": they come from more than one model");
+
+        void requireDimension(OptionalInt storeDimension, StoreUri store) {
+            if (rows > 0 && storeDimension.isPresent() && storeDimension.getAsInt() != dimension) {
+                throw new IllegalArgumentException("the embeddings have dimension " + dimension + " but " + store
+                        + " holds vectors of dimension " + storeDimension.getAsInt()
+                        + ": build it from the same model");
+            }
         }
-        if (storeDimension.isPresent() && storeDimension.getAsInt() != smallest) {
-            throw new IllegalArgumentException("the embeddings have dimension " + smallest + " but " + store
-                    + " holds vectors of dimension " + storeDimension.getAsInt() + ": build it from the same model");
-        }
-        return rows;
     }
 
     /** Upserts the rows in batches of {@code batchSize}. */

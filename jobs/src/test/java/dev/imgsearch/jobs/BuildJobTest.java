@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgsearch.embed.EmbedOutputFixtures;
 import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.model.ModelFetcher;
 import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
@@ -17,19 +18,24 @@ import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import dev.imgsearch.store.chroma.ChromaProxy;
 import dev.imgsearch.store.chroma.ChromaServer;
+import dev.imgsearch.source.MotoServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BuildJobTest {
 
@@ -37,18 +43,25 @@ class BuildJobTest {
     static Path tmp;
     private static SparkSession spark;
     private static ChromaServer chroma;
+    private static MotoServer moto;
 
     @BeforeAll
-    static void setUp() {
-        spark = SparkSessions.start("build-test", Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"));
+    static void setUp() throws IOException, InterruptedException {
+        moto = MotoServer.start();
+        Map<String, String> conf = new HashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"));
+        moto.s3aConf().forEach((key, value) -> conf.put("spark.hadoop." + key, value));
+        spark = SparkSessions.start("build-test", conf);
         chroma = ChromaServer.start(tmp.resolve("chroma"));
     }
 
     @AfterAll
-    static void tearDown() {
+    static void tearDown() throws IOException {
         spark.stop();
         if (chroma != null) {
             chroma.close();
+        }
+        if (moto != null) {
+            moto.close();
         }
     }
 
@@ -92,6 +105,10 @@ class BuildJobTest {
         BuildReport pruned = build(embeddings, store, 64, BuildJob.Removal.REMOVE_MISSING_FORCED);
         assertEquals(290, pruned.removed());
         assertEquals(60, pruned.count());
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            assertFalse(opened.get(RecordIds.forUri("file:/images/img-289.png")).isPresent(), "pruned");
+            assertTrue(opened.get(RecordIds.forUri("file:/images/img-290.png")).isPresent(), "kept: still an input");
+        }
     }
 
     @Test
@@ -151,14 +168,25 @@ class BuildJobTest {
         }
     }
 
-    @Test
-    void removeMissingRefusesToEmptyMostOfTheStoreFromAPartialInputUnlessForced() throws IOException {
+    /**
+     * The sharded build counts what each shard would remove in the shard's own task, so the limit is checked before
+     * publishing: the refused build leaves every file of the store as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lucene", "lucene-3-shards", "chroma"})
+    void removeMissingRefusesToEmptyMostOfTheStoreFromAPartialInputUnlessForced(String kind) throws IOException {
         Path whole = tmp.resolve("emb-whole");
         for (int part = 0; part < 4; part++) {
             EmbeddingFixtures.writePart(whole, "p" + part, part * 100, 100, "v1");
         }
-        String store = "lucene:" + tmp.resolve("guarded-index");
+        Path dir = tmp.resolve("guarded-" + kind);
+        String store = switch (kind) {
+            case "lucene" -> "lucene:" + dir;
+            case "lucene-3-shards" -> "lucene:" + dir + "?shards=3";
+            default -> chroma.url().toString().replace("http", "chroma:http") + "/guarded";
+        };
         build(whole, store, 64, BuildJob.Removal.KEEP);
+        Map<String, Long> before = filesOf(dir);
         Path partial = tmp.resolve("emb-partial");
         EmbeddingFixtures.writePart(partial, "p0", 0, 100, "v1");
         EmbeddingFixtures.writePart(partial, "new", 1000, 5, "v1");
@@ -169,6 +197,7 @@ class BuildJobTest {
         assertTrue(refused.getMessage().contains("would remove 300 of the 400 records"), refused.getMessage());
         assertTrue(refused.getMessage().contains("--force"), refused.getMessage());
         assertEquals(400, count(store), "a refused build writes nothing, not even the new rows");
+        assertEquals(before, filesOf(dir), "every file of the store is as it was");
 
         BuildReport forced = build(partial, store, 64, BuildJob.Removal.REMOVE_MISSING_FORCED);
         assertEquals(300, forced.removed());
@@ -176,12 +205,66 @@ class BuildJobTest {
         assertEquals(105, count(store));
     }
 
+    /** Every file under {@code dir} (none for a store elsewhere) with its length, manifest and shard files alike. */
+    private static Map<String, Long> filesOf(Path dir) throws IOException {
+        Map<String, Long> files = new HashMap<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                    files.put(dir.relativize(file).toString(), Files.size(file));
+                }
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The driver reads only the manifest of a store on s3a: each task downloads its own shard into its scratch,
+     * so nothing of the store is copied into the driver's cache, however many records it holds.
+     */
+    @Test
+    void anIncrementalBuildIntoAStoreOnS3aLeavesTheDriversCacheAlone() throws IOException {
+        try (var s3 = moto.client()) {
+            s3.createBucket(request -> request.bucket("builds"));
+        }
+        Path cache = ModelFetcher.defaultCacheDir().resolve("stores");
+        Map<String, Long> cachedBefore = filesOf(cache);
+        String store = "lucene:s3a://builds/incremental?shards=3";
+        Path embeddings = tmp.resolve("emb-s3a");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 300, "v1");
+        assertEquals(300, build(embeddings, store, 64, BuildJob.Removal.KEEP).written());
+
+        EmbeddingFixtures.writePart(embeddings, "b", 290, 60, "v2");
+        BuildReport grown = build(embeddings, store, 64, BuildJob.Removal.KEEP);
+        assertEquals(60, grown.written());
+        assertEquals(300, grown.unchanged(), "part a as it was, ids 290-299 included");
+        assertEquals(350, grown.count());
+
+        Files.delete(embeddings.resolve("embeddings/part-a.parquet"));
+        BuildReport pruned = build(embeddings, store, 64, BuildJob.Removal.REMOVE_MISSING_FORCED);
+        assertEquals(290, pruned.removed());
+        assertEquals(60, pruned.unchanged());
+        assertEquals(60, pruned.count());
+        assertEquals(cachedBefore, filesOf(cache), "the builds copied nothing into the driver's cache");
+
+        try (VectorStore opened = StoreUri.parse(store).withHadoopConf(moto.s3aConf()).open(OpenMode.READ_ONLY)) {
+            opened.awaitReady();
+            assertEquals(60, opened.count());
+            assertEquals(RecordIds.sha256Hex("file:/images/img-295.pngv2".getBytes()), opened
+                    .get(RecordIds.forUri("file:/images/img-295.png")).orElseThrow().metadata()
+                    .get(MetadataSchema.SHA256));
+            assertFalse(opened.get(RecordIds.forUri("file:/images/img-0.png")).isPresent(), "pruned");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void removeMissingWithinTheLimitNeedsNoForce() throws IOException {
         Path embeddings = tmp.resolve("emb-churn");
         EmbeddingFixtures.writePart(embeddings, "a", 0, 95, "v1");
         EmbeddingFixtures.writePart(embeddings, "b", 95, 5, "v1");
-        String store = "lucene:" + tmp.resolve("churn-index");
+        String store = "lucene:" + tmp.resolve("churn-index") + "?shards=3";
         build(embeddings, store, 64, BuildJob.Removal.KEEP);
         Files.delete(embeddings.resolve("embeddings/part-b.parquet"));
 

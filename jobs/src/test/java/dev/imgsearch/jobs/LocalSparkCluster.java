@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  * A real Spark standalone cluster on loopback: a master and workers in their own JVMs, with a SPARK_HOME whose
  * {@code jars/} holds exactly Spark's own jars (as a Spark distribution does), so the application's classes reach
  * the executors only through the submitted jar.
+ *
+ * <p>Also run by bench/store/cluster.sh, as {@code java -cp JOBS_TEST_CLASSPATH dev.imgsearch.jobs.LocalSparkCluster
+ * DIR WORKERS}: it prints {@code master spark://…}, {@code spark-home DIR} and each worker's {@code worker-pid PID}
+ * once every worker is alive, and stops the cluster when it is terminated.
  */
 final class LocalSparkCluster implements AutoCloseable {
 
@@ -46,6 +50,22 @@ final class LocalSparkCluster implements AutoCloseable {
 
     static LocalSparkCluster start(Path dir, int workers) throws IOException, InterruptedException {
         return new LocalSparkCluster(dir, workers);
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalSparkCluster cluster = start(Path.of(args[0]), Integer.parseInt(args[1]));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        System.out.println("master " + cluster.masterUrl());
+        System.out.println("spark-home " + cluster.sparkHome());
+        cluster.workers.forEach(worker -> System.out.println("worker-pid " + worker.pid()));
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     String masterUrl() {

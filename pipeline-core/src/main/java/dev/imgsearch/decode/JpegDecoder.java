@@ -18,7 +18,7 @@ import javax.imageio.ImageReader;
 final class JpegDecoder implements FormatDecoder {
 
     private static final Pattern TRUNCATION_WARNING =
-            Pattern.compile("premature end|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("premature end of JPEG file|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
 
     @Override
     public DecodedImage decode(byte[] data, ImageReader reader, PixelLimit limit)
@@ -31,7 +31,8 @@ final class JpegDecoder implements FormatDecoder {
         Raster raster = reader.readRaster(0, null);
         for (String warning : warnings) {
             // libjpeg only warns and pads with grey, but Pillow refuses a file that ends early, even if only its EOI
-            // marker is missing.
+            // marker is missing. A marker met inside the entropy data ("premature end of data segment") is not an end
+            // of file: Pillow decodes on, as libjpeg does.
             if (TRUNCATION_WARNING.matcher(warning).find()) {
                 throw new ImageDecodeException("truncated or corrupt JPEG: " + warning);
             }

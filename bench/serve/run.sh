@@ -19,5 +19,5 @@ if [[ ! -f "$vitb32/model.pt" ]]; then
 fi
 store="target/bench-stores/serve-lucene-$vectors-$(basename "$vitb32")"
 mkdir -p "$(dirname "$store")"
-java -Xmx6g -cp "$classpath" dev.imgsearch.bench.serve.ServeBench --model="$vitb32" --vectors="$vectors" \
+java -Xmx6g --add-modules=jdk.incubator.vector -cp "$classpath" dev.imgsearch.bench.serve.ServeBench --model="$vitb32" --vectors="$vectors" \
   --clients="$clients" --seconds="$seconds" --store="lucene:$store" --work="$work" 2>/dev/null

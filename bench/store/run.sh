@@ -14,4 +14,4 @@ if [[ " $* " != *" --stores="* || " $* " == *chroma* ]]; then
   args+=("--chroma=$chroma_url")
 fi
 
-java -Xmx6g -cp "$classpath" dev.imgsearch.bench.store.StoreBench --dir="$work/lucene" "${args[@]}"
+java -Xmx6g --add-modules=jdk.incubator.vector -cp "$classpath" dev.imgsearch.bench.store.StoreBench --dir="$work/lucene" "${args[@]}"

@@ -89,7 +89,8 @@ class SparkClusterIT {
                 "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.memory=1g"));
+                "--conf", "spark.executor.memory=1g",
+                "--conf", "spark.executor.extraJavaOptions=" + SparkJvm.VECTOR_API));
         args.addAll(conf);
         args.add(JAR.toString());
         args.addAll(List.of(imgsearchArgs));

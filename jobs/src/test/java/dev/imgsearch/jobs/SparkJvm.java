@@ -22,6 +22,9 @@ public final class SparkJvm {
         "-Dio.netty.tryReflectionSetAccessible=true",
     };
 
+    /** What our launchers add for the SIMD similarity of Lucene stores (config/*.conf, bin/imgsearch). */
+    public static final String VECTOR_API = "--add-modules=jdk.incubator.vector";
+
     private SparkJvm() {
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgsearch.jobs.SparkJvm;
 import dev.imgsearch.jobs.TestPaths;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -88,6 +89,19 @@ class SparkProfilesTest {
         assertEquals("127.0.0.1", settings.get("spark.driver.host"), "untouched file entries stay");
         assertEquals("spark://h:7077", settings("--properties-file", profile.toString(), "--conf",
                 "spark.master=local[2]", "--master", "spark://h:7077").get("spark.master"));
+    }
+
+    @Test
+    void everyProfileStartsTheJvmsThatWriteLuceneStoresWithTheVectorApi() throws Exception {
+        for (Path profile : profiles()) {
+            Map<String, String> settings = settings("--properties-file", profile.toString());
+            String driver = settings.getOrDefault("spark.driver.extraJavaOptions", "");
+            assertTrue(driver.contains(SparkJvm.VECTOR_API), profile + ": driver options " + driver);
+            if (!settings.getOrDefault("spark.master", "").startsWith("local")) {
+                String executor = settings.getOrDefault("spark.executor.extraJavaOptions", "");
+                assertTrue(executor.contains(SparkJvm.VECTOR_API), profile + ": executor options " + executor);
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.imgsearch.common.OneLine;
 import dev.imgsearch.model.ModelIdentity;
 import dev.imgsearch.store.OpenMode;
 import dev.imgsearch.store.StoreException;
+import dev.imgsearch.store.lucene.similarity.FloatSimilarities;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -42,6 +43,11 @@ final class LuceneIndex {
     private static final String DIMENSION_KEY = "imgsearch.dimension";
     private static final String MODEL_NAME_KEY = "imgsearch.model.name";
     private static final String MODEL_DIGEST_KEY = "imgsearch.model.digest";
+
+    static {
+        // Chosen before Lucene first reads an index, whose own vectorization probe would otherwise log first.
+        FloatSimilarities.preferred();
+    }
 
     /**
      * What the index's commits record besides its settings.

@@ -2,6 +2,7 @@ package dev.imgsearch.store.lucene;
 
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.StoreException;
+import dev.imgsearch.store.lucene.similarity.SimilarityVectorsScorer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -70,7 +71,8 @@ public record LuceneIndexSettings(LuceneIndexKind kind, int maxConn, int beamWid
     Codec codec(int mergeWorkers, ExecutorService mergeExecutor) {
         KnnVectorsFormat format = switch (kind) {
             case FLAT -> new FlatKnnVectorsFormat();
-            case HNSW -> new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, mergeExecutor);
+            case HNSW -> new HnswKnnVectorsFormat(maxConn, beamWidth, mergeWorkers, mergeExecutor,
+                    SimilarityVectorsScorer.preferred());
             // Lucene's own defaults for the rest: 7 bits, uncompressed, the confidence interval from the dimension.
             case HNSW_INT8 -> new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth, mergeWorkers, 7, false,
                     null, mergeExecutor);

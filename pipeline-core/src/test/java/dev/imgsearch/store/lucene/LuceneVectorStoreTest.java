@@ -100,7 +100,7 @@ class LuceneVectorStoreTest {
     void eachKindWritesItsOwnVectorFormat() throws IOException {
         Map<LuceneIndexKind, String> formats = Map.of(
                 LuceneIndexKind.FLAT, "ImgsearchFlat99",
-                LuceneIndexKind.HNSW, "Lucene99HnswVectorsFormat",
+                LuceneIndexKind.HNSW, HnswKnnVectorsFormat.NAME,
                 LuceneIndexKind.HNSW_INT8, "Lucene99HnswScalarQuantizedVectorsFormat");
         for (var entry : formats.entrySet()) {
             Path dir = tmp.resolve(entry.getKey().id());

@@ -32,7 +32,6 @@ public final class PreprocessBench {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ImageDecoder decoder = new ImageDecoder();
         ClipPreprocessor clip = ClipPreprocessor.openAiClip(224);
-        System.out.println("java JPEG decoder: " + decoder.jpegBackend());
         for (int pass = 1; pass <= passes; pass++) {
             long start = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();

@@ -5,6 +5,9 @@
 # 200-sampled-queries procedure in hnswlib_build.py), and the build's peak RSS.
 # Usage: [KINDS="hnsw hnsw-int8"] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]   (default 100000 512 local[2] 2; needs
 # mvn -DskipTests package first)
+# Each KINDS entry is KIND[:OPTION,...]: the store URI's kind=, with each OPTION a store URI option (m=32,
+# beam-width=50, ...) except `scalar`, which runs the JVM without --add-modules=jdk.incubator.vector (plain
+# `java -jar`): Lucene's own scalar distances, as before the SIMD similarity. E.g. KINDS="hnsw:scalar hnsw hnsw:m=32".
 set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
@@ -20,19 +23,36 @@ echo "data: $n x $dim clustered unit vectors in $(ls "$work/data/embeddings" | w
 echo "== hnswlib"
 /usr/bin/python3 bench/store/hnswlib_build.py "$work/data" "$dim" "$threads"
 
-# KINDS: the Lucene index kinds to build side by side (store URI `kind=`), e.g. KINDS="hnsw hnsw-int8".
-for kind in ${KINDS:-hnsw}; do
-  store="lucene:$work/lucene-$kind"
-  [ "$kind" = hnsw ] || store="$store?kind=$kind"
-  echo "== imgsearch build --store $store ($master)"
+# KINDS: the Lucene index variants to build side by side (see the usage above).
+variant_number=0
+for variant in ${KINDS:-hnsw}; do
+  variant_number=$((variant_number + 1))
+  kind=${variant%%:*}
+  options=()
+  java_cmd=(bin/imgsearch)
+  [ "$kind" = hnsw ] || options+=("kind=$kind")
+  if [ "$variant" != "$kind" ]; then
+    IFS=, read -ra extra <<<"${variant#*:}"
+    for option in "${extra[@]}"; do
+      if [ "$option" = scalar ]; then
+        java_cmd=(env DJL_OFFLINE=true OPT_OUT_TRACKING=true java -jar jobs/target/imgsearch/imgsearch.jar)
+      else
+        options+=("$option")
+      fi
+    done
+  fi
+  dir="$work/lucene-$variant_number"
+  store="lucene:$dir"
+  [ ${#options[@]} -eq 0 ] || store="$store?$(IFS='&'; echo "${options[*]}")"
+  echo "== $variant: ${java_cmd[*]} build --store $store ($master)"
   start=$(date +%s.%N)
-  /usr/bin/time -f "peak RSS %M KB" bin/imgsearch build --embeddings "$work/data" --store "$store" \
-    --master "$master" 2>&1 | grep -E "records|peak RSS|error"
+  /usr/bin/time -f "peak RSS %M KB" "${java_cmd[@]}" build --embeddings "$work/data" --store "$store" \
+    --master "$master" 2>&1 | grep -E "records|peak RSS|error|without SIMD"
   end=$(date +%s.%N)
   python3 -c "import sys; s, e, n = map(float, sys.argv[1:]); print(f'imgsearch build: wall {e - s:.1f} s = {n / (e - s):.0f} vectors/s, JVM and Spark start included')" "$start" "$end" "$n"
-  echo "shards: $(ls "$work/lucene-$kind/shards" 2>/dev/null | wc -l)"
-  echo "== imgsearch validate $store"
-  bin/imgsearch validate --store "$store" --embeddings "$work/data" --sample 200 -k 10 \
-    --min-recall 0 --min-self-retrieval 0
+  echo "shards: $(ls "$dir/shards" 2>/dev/null | wc -l)"
+  echo "== $variant: imgsearch validate $store"
+  "${java_cmd[@]}" validate --store "$store" --embeddings "$work/data" --sample 200 -k 10 \
+    --min-recall 0 --min-self-retrieval 0 2>&1 | grep -v "WARNING: Using incubator"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,6 +13,8 @@ import dev.imgsearch.store.lucene.similarity.SimilarityVectorsScorer;
 import dev.imgsearch.store.lucene.similarity.FloatSimilarities;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -29,6 +31,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,20 +59,24 @@ class HnswKnnVectorsFormatTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aStoreWrittenWithLucenesOwnHnswFormatOpensSearchesAndTakesIncrementalBuilds() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = LuceneIndexKind.class, names = {"HNSW", "HNSW_INT8"})
+    void aStoreWrittenWithLucenesOwnHnswFormatOpensSearchesAndTakesIncrementalBuilds(LuceneIndexKind kind)
+            throws IOException {
         Path dir = tmp.resolve("before");
         Random random = new Random(21);
         List<VectorRecord> first = LuceneVectorStoreTest.records(0, 120, random);
-        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE, LuceneIndexSettings.DEFAULT,
-                50)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE,
+                LuceneIndexSettings.builder().kind(kind).build(), 50)) {
             store.upsert(first.subList(0, 60));
             store.upsert(first.subList(60, 120));
         }
-        rewriteWithLucenesOwnFormat(dir);
-        assertEquals(Set.of("Lucene99HnswVectorsFormat"), vectorFormats(dir));
+        KnnVectorsFormat lucenes = kind == LuceneIndexKind.HNSW
+                ? new Lucene99HnswVectorsFormat() : new Lucene99HnswScalarQuantizedVectorsFormat();
+        rewriteWith(lucenes, dir);
+        assertEquals(Set.of(lucenes.getName()), vectorFormats(dir));
 
-        StoreUri uri = StoreUri.parse("lucene:" + dir);
+        StoreUri uri = StoreUri.parse("lucene:" + dir + "?kind=" + kind.id());
         try (VectorStore store = uri.open(OpenMode.READ_ONLY)) {
             assertEquals(120, store.count());
             assertFindsItself(store, first.get(7));
@@ -83,7 +91,8 @@ class HnswKnnVectorsFormatTest {
             assertTrue(store.get("r3").isEmpty());
         }
         Set<String> formats = vectorFormats(dir);
-        assertTrue(formats.contains(HnswKnnVectorsFormat.NAME), "the build's new segment is in our format: " + formats);
+        String ours = kind == LuceneIndexKind.HNSW ? HnswKnnVectorsFormat.NAME : HnswInt8KnnVectorsFormat.NAME;
+        assertTrue(formats.contains(ours), "the build's new segment is in our format: " + formats);
     }
 
     @Test
@@ -125,11 +134,11 @@ class HnswKnnVectorsFormatTest {
         }
     }
 
-    /** What a store from before this format is: the same files, but its segments name Lucene's own HNSW format. */
-    private static void rewriteWithLucenesOwnFormat(Path dir) throws IOException {
+    /** What a store from before our formats is: the same files, but its segments name Lucene's own HNSW format. */
+    private static void rewriteWith(KnnVectorsFormat lucenes, Path dir) throws IOException {
         try (Directory directory = FSDirectory.open(dir);
              IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig()
-                     .setCodec(new Lucene912Codec()).setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+                     .setCodec(codecWith(lucenes)).setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
             writer.forceMerge(1);
             writer.commit();
         }

@@ -101,7 +101,7 @@ class LuceneVectorStoreTest {
         Map<LuceneIndexKind, String> formats = Map.of(
                 LuceneIndexKind.FLAT, "ImgsearchFlat99",
                 LuceneIndexKind.HNSW, HnswKnnVectorsFormat.NAME,
-                LuceneIndexKind.HNSW_INT8, "Lucene99HnswScalarQuantizedVectorsFormat");
+                LuceneIndexKind.HNSW_INT8, HnswInt8KnnVectorsFormat.NAME);
         for (var entry : formats.entrySet()) {
             Path dir = tmp.resolve(entry.getKey().id());
             try (LuceneVectorStore store = LuceneVectorStore.open(dir, OpenMode.CREATE_OR_WRITE,

@@ -73,6 +73,25 @@ cjpeg -quality 80 -progressive "$tmp/jupiter.ppm" > "$out/jpeg_progressive.jpg"
 cjpeg -quality 85 -grayscale "$tmp/venus.ppm" > "$out/jpeg_grey.jpg"
 cjpeg -quality 85 -sample 2x1 "$tmp/moon.ppm" > "$out/jpeg_422_up.jpg"
 cjpeg -quality 85 -sample 1x2 "$tmp/saturn.ppm" > "$out/jpeg_440.jpg"
+# Restart markers (also in a progressive file), 4:1:1, arithmetic coding, an image smaller than one MCU.
+/usr/bin/python3 -c "from PIL import Image; im = Image.open('$out/png_rgb.png').convert('RGB'); \
+im.resize((333, 251), Image.BICUBIC).save('$tmp/menu.ppm'); im.crop((100, 80, 103, 85)).save('$tmp/tiny.ppm')"
+cjpeg -quality 87 -sample 2x2 -restart 2 "$tmp/menu.ppm" > "$out/jpeg_restart.jpg"
+cjpeg -quality 85 -sample 2x1 -progressive -restart 1 "$tmp/menu.ppm" > "$out/jpeg_progressive_restart.jpg"
+cjpeg -quality 87 -sample 4x1 "$tmp/menu.ppm" > "$out/jpeg_411.jpg"
+cjpeg -quality 87 -sample 2x2 -arithmetic "$tmp/menu.ppm" > "$out/jpeg_arithmetic.jpg"
+cjpeg -quality 90 -sample 2x2 "$tmp/tiny.ppm" > "$out/jpeg_tiny_3x5.jpg"
+# Damage Pillow decodes through with a libjpeg warning: bytes before the EOI, a stray marker inside the scan.
+/usr/bin/python3 - "$out" <<'PY'
+import sys
+out = sys.argv[1]
+d = open(f"{out}/jpeg_restart.jpg", "rb").read()
+open(f"{out}/jpeg_extraneous_bytes.jpg", "wb").write(d[:-2] + b"\x12\x34\x56" + d[-2:])
+mid = d.index(b"\xff\xda") + (len(d) - d.index(b"\xff\xda")) // 2
+while d[mid] == 0xFF or d[mid - 1] == 0xFF:
+    mid += 1
+open(f"{out}/jpeg_stray_marker.jpg", "wb").write(d[:mid] + b"\xff\xd4" + d[mid:])
+PY
 # ImageMagick writes CMYK JPEGs as YCCK (Adobe transform 2).
 convert "$tmp/venus.ppm" -quality 90 -colorspace CMYK "$out/jpeg_ycck.jpg"
 # A wide-gamut ICC profile that ImageIO would apply and Pillow ignores.

@@ -5,23 +5,32 @@
 #   e.g. find ../shared/data/photos -name '*.JPEG' | sort > /tmp/photos.txt; bench/preprocess/run.sh /tmp/photos.txt
 # BASELINE_CLASSES=DIR also runs PreprocessBench over another build's pipeline-core classes (e.g. main's
 # pipeline-core/target/classes), in the same run, to measure a change against what it replaces.
+# Java runs once per JPEG backend in JPEG_DECODERS (default "turbojpeg imageio": libjpeg-turbo, then the JDK fallback).
 set -euo pipefail
 list=$(realpath "${1:?usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]}")
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 classpath="$(bench_classpath)"
 cd "$root"
 java_bench() {
-  taskset -c 1 java -XX:ActiveProcessorCount=1 -cp "$1" dev.imgsearch.bench.preprocess.PreprocessBench \
-    "$list" "$2" "${3:-5}"
+  taskset -c 1 java -XX:ActiveProcessorCount=1 -Dimgsearch.jpeg.decoder="${4:-auto}" -cp "$1" \
+    dev.imgsearch.bench.preprocess.PreprocessBench "$list" "$2" "${3:-5}"
 }
 if [[ -n "${BASELINE_CLASSES:-}" ]]; then
   echo "baseline: $BASELINE_CLASSES"
   java_bench "$BASELINE_CLASSES:$classpath" "$work/baseline.tsv" "${2:-5}" | sed 's/^java/baseline java/'
 fi
-java_bench "$classpath" "$work/java.tsv" "${2:-5}"
+decoders=(${JPEG_DECODERS:-turbojpeg imageio})
+for decoder in "${decoders[@]}"; do
+  java_bench "$classpath" "$work/java-$decoder.tsv" "${2:-5}" "$decoder" | sed "s/^java/java [$decoder]/"
+done
 taskset -c 1 /usr/bin/python3 bench/preprocess/preprocess_bench.py "$list" "$work/py.tsv" "${3:-3}"
-if cmp -s <(cut -f1-3 "$work/java.tsv") <(cut -f1-3 "$work/py.tsv"); then
-  echo "pixels: identical for all $(wc -l < "$work/java.tsv") files"
-else
-  echo "pixels: DIFFER"; diff <(cut -f1-3 "$work/java.tsv") <(cut -f1-3 "$work/py.tsv") | head -20; exit 1
-fi
+status=0
+for decoder in "${decoders[@]}"; do
+  if cmp -s <(cut -f1-3 "$work/java-$decoder.tsv") <(cut -f1-3 "$work/py.tsv"); then
+    echo "pixels [$decoder]: identical for all $(wc -l < "$work/py.tsv") files"
+  else
+    echo "pixels [$decoder]: DIFFER"; diff <(cut -f1-3 "$work/java-$decoder.tsv") <(cut -f1-3 "$work/py.tsv") | head -20
+    status=1
+  fi
+done
+exit "$status"

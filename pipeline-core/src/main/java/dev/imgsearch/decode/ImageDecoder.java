@@ -12,6 +12,10 @@ import javax.imageio.ImageReader;
  * {@code Image.open} gives the same bytes, so that the CLIP preprocessing after it can match the Python reference
  * bit for bit. Embedded ICC profiles and EXIF orientation are ignored, as Pillow ignores them.
  *
+ * <p>JPEGs go through the {@link JpegBackend} chosen at construction (TurboJPEG where libturbojpeg loads); a JPEG that
+ * libjpeg-turbo only warns about is decoded again by the ImageIO path, which decides as Pillow does whether it is
+ * refused as truncated or accepted.
+ *
  * <p>Thread-safe and reusable: every call uses its own ImageIO reader. Every failure, including garbage input and
  * reader bugs, surfaces as an {@link ImageDecodeException} with a one-line reason.
  */
@@ -29,6 +33,7 @@ public final class ImageDecoder {
             ImageFormat.WEBP, new WebpDecoder());
 
     private final PixelLimit limit;
+    private final JpegBackend jpeg;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -36,14 +41,45 @@ public final class ImageDecoder {
 
     /** @param maxPixels images with more pixels than this (width * height from the header) are refused */
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, JpegBackend.configured());
+    }
+
+    /**
+     * @param jpeg the library that decodes JPEGs
+     * @throws IllegalStateException if {@code jpeg} is TurboJPEG and libturbojpeg cannot be loaded
+     */
+    public ImageDecoder(long maxPixels, JpegBackend jpeg) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
         }
+        jpeg.requireAvailable();
         this.limit = PixelLimit.atMost(maxPixels);
+        this.jpeg = jpeg;
+    }
+
+    /** The library this decoder reads JPEGs with. */
+    public JpegBackend jpegBackend() {
+        return jpeg;
     }
 
     public DecodedImage decode(byte[] encoded) throws ImageDecodeException {
+        if (jpeg == JpegBackend.TURBOJPEG && ImageFormat.sniff(nonEmpty(encoded)) == ImageFormat.JPEG) {
+            DecodedImage image = turbo(encoded);
+            if (image != null) {
+                return image;
+            }
+        }
         return read(encoded, limit);
+    }
+
+    private DecodedImage turbo(byte[] encoded) throws ImageDecodeException {
+        try {
+            return TurboJpegDecoder.decode(encoded, limit);
+        } catch (RuntimeException e) {
+            throw new ImageDecodeException("truncated or corrupt JPEG: " + describe(e), e);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(ImageFormat.JPEG, e);
+        }
     }
 
     /**
@@ -75,11 +111,20 @@ public final class ImageDecoder {
         }
     }
 
-    private static DecodedImage read(byte[] encoded, PixelLimit limit) throws ImageDecodeException {
+    private static byte[] nonEmpty(byte[] encoded) throws ImageDecodeException {
         if (encoded == null || encoded.length == 0) {
             throw new ImageDecodeException("empty file");
         }
-        ImageFormat format = ImageFormat.sniff(encoded);
+        return encoded;
+    }
+
+    private static ImageDecodeException outOfMemory(ImageFormat format, OutOfMemoryError e) {
+        return new ImageDecodeException("out of memory decoding " + format.displayName()
+                + " (lower --max-pixels or give the JVM more heap)", e);
+    }
+
+    private static DecodedImage read(byte[] encoded, PixelLimit limit) throws ImageDecodeException {
+        ImageFormat format = ImageFormat.sniff(nonEmpty(encoded));
         if (format == null) {
             throw new ImageDecodeException("not an image (unrecognised format)");
         }
@@ -95,8 +140,7 @@ public final class ImageDecoder {
             // exceptions from deep inside; all of them mean the same thing to a caller.
             throw new ImageDecodeException("truncated or corrupt " + format.displayName() + ": " + describe(e), e);
         } catch (OutOfMemoryError e) {
-            throw new ImageDecodeException("out of memory decoding " + format.displayName()
-                    + " (lower --max-pixels or give the JVM more heap)", e);
+            throw outOfMemory(format, e);
         } finally {
             if (reader != null) {
                 reader.dispose();

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageReader;
 
 /**
- * JPEG as Pillow 9.4 decodes it with libjpeg-turbo: the reader returns the upsampled component samples untouched
+ * JPEG through the JDK's ImageIO reader (libjpeg 6b), the fallback of {@link TurboJpegDecoder}, giving the pixels
+ * Pillow 9.4 decodes with libjpeg-turbo: the reader returns the upsampled component samples untouched
  * (readRaster does no colour conversion and applies no ICC profile), and the colour conversion is libjpeg's own
  * ({@link JpegColor}), so YCbCr, RGB, CMYK and YCCK files all come out as Pillow's do. YCbCr images keep their samples
  * until the resize, which converts only the columns it reads. CMYK is inverted afterwards because Pillow reads
@@ -17,26 +18,21 @@ import javax.imageio.ImageReader;
 final class JpegDecoder implements FormatDecoder {
 
     private static final Pattern TRUNCATION_WARNING =
-            Pattern.compile("premature end|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("premature end of JPEG file|truncated file|missing EOI", Pattern.CASE_INSENSITIVE);
 
     @Override
     public DecodedImage decode(byte[] data, ImageReader reader, PixelLimit limit)
             throws IOException, ImageDecodeException {
-        JpegHeader header = JpegHeader.parse(data);
-        if (header.precision() != 8) {
-            throw new ImageDecodeException("unsupported JPEG: " + header.precision() + "-bit samples");
-        }
+        JpegHeader header = JpegHeader.parseDecodable(data);
         int components = header.componentIds().length;
-        if (components != 1 && components != 3 && components != 4) {
-            throw new ImageDecodeException("unsupported JPEG: " + components + " components");
-        }
         limit.check(header.width(), header.height());
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         Raster raster = reader.readRaster(0, null);
         for (String warning : warnings) {
             // libjpeg only warns and pads with grey, but Pillow refuses a file that ends early, even if only its EOI
-            // marker is missing.
+            // marker is missing. A marker met inside the entropy data ("premature end of data segment") is not an end
+            // of file: Pillow decodes on, as libjpeg does.
             if (TRUNCATION_WARNING.matcher(warning).find()) {
                 throw new ImageDecodeException("truncated or corrupt JPEG: " + warning);
             }

@@ -8,7 +8,20 @@ record JpegHeader(int width, int height, int precision, int[] componentIds, bool
 
     enum ColorSpace { GRAYSCALE, RGB, YCBCR, CMYK, YCCK }
 
-    static JpegHeader parse(byte[] data) throws ImageDecodeException {
+    /** The header of a JPEG that Pillow (libjpeg-turbo built for 8-bit samples) can decode, or why it cannot. */
+    static JpegHeader parseDecodable(byte[] data) throws ImageDecodeException {
+        JpegHeader header = parse(data);
+        if (header.precision() != 8) {
+            throw new ImageDecodeException("unsupported JPEG: " + header.precision() + "-bit samples");
+        }
+        int components = header.componentIds().length;
+        if (components != 1 && components != 3 && components != 4) {
+            throw new ImageDecodeException("unsupported JPEG: " + components + " components");
+        }
+        return header;
+    }
+
+    private static JpegHeader parse(byte[] data) throws ImageDecodeException {
         boolean sawJfif = false;
         int adobeTransform = -1;
         JpegHeader frame = null;

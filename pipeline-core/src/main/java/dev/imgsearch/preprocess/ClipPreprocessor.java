@@ -122,10 +122,11 @@ public final class ClipPreprocessor {
         byte[] rgb = toRgb(image);
         int plane = imageSize * imageSize;
         float[] out = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = normalised[c * 256 + (rgb[3 * i + c] & 0xFF)];
-            }
+        // One pass over the pixels, each of its samples looked up in its channel's table.
+        for (int i = 0, p = 0; i < plane; i++, p += 3) {
+            out[i] = normalised[rgb[p] & 0xFF];
+            out[plane + i] = normalised[256 + (rgb[p + 1] & 0xFF)];
+            out[2 * plane + i] = normalised[512 + (rgb[p + 2] & 0xFF)];
         }
         return out;
     }

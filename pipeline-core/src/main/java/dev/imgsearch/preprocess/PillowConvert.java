@@ -21,6 +21,19 @@ final class PillowConvert {
      * {@code dstOffset}, for pixels whose last band is alpha.
      */
     static void premultiply(byte[] src, int offset, byte[] dst, int dstOffset, int length, int bands) {
+        if (bands == 4) {
+            // RGBA, the common case, without the loop over bands.
+            for (int i = 0; i < length; i += 4) {
+                int s = offset + i;
+                int d = dstOffset + i;
+                int alpha = src[s + 3] & 0xFF;
+                dst[d] = (byte) mulDiv255(src[s] & 0xFF, alpha);
+                dst[d + 1] = (byte) mulDiv255(src[s + 1] & 0xFF, alpha);
+                dst[d + 2] = (byte) mulDiv255(src[s + 2] & 0xFF, alpha);
+                dst[d + 3] = (byte) alpha;
+            }
+            return;
+        }
         for (int i = 0; i < length; i += bands) {
             int alpha = src[offset + i + bands - 1] & 0xFF;
             for (int b = 0; b < bands - 1; b++) {
@@ -54,28 +67,37 @@ final class PillowConvert {
         };
         int pixels = samples.length / bands;
         byte[] rgb = new byte[pixels * 3];
-        for (int i = 0; i < pixels; i++) {
-            int s = i * bands;
-            int o = i * 3;
-            switch (mode) {
-                case "1" -> {
-                    byte v = samples[s] != 0 ? (byte) 255 : 0;
+        // One loop per mode, so that no pixel pays for choosing its conversion.
+        switch (mode) {
+            case "1" -> {
+                for (int i = 0, o = 0; i < pixels; i++, o += 3) {
+                    byte v = samples[i] != 0 ? (byte) 255 : 0;
                     rgb[o] = rgb[o + 1] = rgb[o + 2] = v;
                 }
-                case "L", "LA" -> rgb[o] = rgb[o + 1] = rgb[o + 2] = samples[s];
-                case "P" -> {
-                    int p = (samples[s] & 0xFF) * 3;
+            }
+            case "L", "LA" -> {
+                for (int i = 0, o = 0; i < pixels; i++, o += 3) {
+                    rgb[o] = rgb[o + 1] = rgb[o + 2] = samples[i * bands];
+                }
+            }
+            case "P" -> {
+                for (int i = 0, o = 0; i < pixels; i++, o += 3) {
+                    int p = (samples[i] & 0xFF) * 3;
                     rgb[o] = palette[p];
                     rgb[o + 1] = palette[p + 1];
                     rgb[o + 2] = palette[p + 2];
                 }
-                case "CMYK" -> {
+            }
+            case "CMYK" -> {
+                for (int s = 0, o = 0; o < rgb.length; s += 4, o += 3) {
                     int nk = 255 - (samples[s + 3] & 0xFF);
                     rgb[o] = clip8(nk - mulDiv255(samples[s] & 0xFF, nk));
                     rgb[o + 1] = clip8(nk - mulDiv255(samples[s + 1] & 0xFF, nk));
                     rgb[o + 2] = clip8(nk - mulDiv255(samples[s + 2] & 0xFF, nk));
                 }
-                default -> {
+            }
+            default -> {
+                for (int s = 0, o = 0; o < rgb.length; s += bands, o += 3) {
                     rgb[o] = samples[s];
                     rgb[o + 1] = samples[s + 1];
                     rgb[o + 2] = samples[s + 2];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgsearch.decode.DecodedImage;
 import dev.imgsearch.decode.ImageDecoder;
+import dev.imgsearch.decode.JpegBackend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,30 +33,44 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Decoding plus CLIP preprocessing against references computed by Pillow 9.4 + torchvision 0.14
  * (tools/golden_preprocess.py over the fixtures of tools/make_golden_fixtures.sh): every byte and every float equal.
+ * JPEG fixtures run through both JPEG backends; TurboJPEG must be installed (.ci/install-test-deps.sh).
  */
 class ClipPreprocessorGoldenTest {
 
     private static final int SIZE = 224;
-    private static final ImageDecoder DECODER = new ImageDecoder();
+    private static final Map<JpegBackend, ImageDecoder> DECODERS = Map.of(
+            JpegBackend.TURBOJPEG, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, JpegBackend.TURBOJPEG),
+            JpegBackend.IMAGEIO, new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, JpegBackend.IMAGEIO));
+    private static final ImageDecoder DECODER = DECODERS.get(JpegBackend.TURBOJPEG);
     private static final ClipPreprocessor CLIP = ClipPreprocessor.openAiClip(SIZE);
 
-    record Fixture(String name, String mode, int width, int height) {
+    record Fixture(String name, String mode, int width, int height, JpegBackend jpeg) {
         @Override
         public String toString() {
-            return name;
+            return name.endsWith(".jpg") ? name + " (" + jpeg + ")" : name;
+        }
+
+        DecodedImage decode() throws Exception {
+            try (InputStream in = resource("fixtures/" + name)) {
+                return DECODERS.get(jpeg).decode(in.readAllBytes());
+            }
         }
     }
 
+    /** Every fixture once, and the JPEG ones once more through the ImageIO fallback. */
     static Stream<Fixture> fixtures() throws IOException {
         String manifest = new String(resource("manifest.tsv").readAllBytes(), StandardCharsets.UTF_8);
-        return manifest.lines().filter(l -> !l.isBlank()).map(l -> l.split("\t"))
-                .map(f -> new Fixture(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+        List<Fixture> turbo = manifest.lines().filter(l -> !l.isBlank()).map(l -> l.split("\t"))
+                .map(f -> new Fixture(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), JpegBackend.TURBOJPEG))
+                .toList();
+        return Stream.concat(turbo.stream(), turbo.stream().filter(f -> f.name.endsWith(".jpg"))
+                .map(f -> new Fixture(f.name, f.mode, f.width, f.height, JpegBackend.IMAGEIO)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void decodesToPillowsModeAndSize(Fixture fixture) throws Exception {
-        DecodedImage image = decode(fixture.name);
+        DecodedImage image = fixture.decode();
         assertEquals(fixture.mode, image.mode(), "PIL mode");
         assertEquals(fixture.width, image.width(), "width");
         assertEquals(fixture.height, image.height(), "height");
@@ -65,7 +80,7 @@ class ClipPreprocessorGoldenTest {
     @MethodSource("fixtures")
     void rgbAfterResizeCropConvertEqualsTorchvision(Fixture fixture) throws Exception {
         byte[] expected = gzNpy("references/" + fixture.name + ".rgb.npy.gz").uint8();
-        byte[] actual = CLIP.toRgb(decode(fixture.name));
+        byte[] actual = CLIP.toRgb(fixture.decode());
         assertEquals(expected.length, actual.length);
         int maxDiff = 0;
         int differing = 0;
@@ -74,7 +89,7 @@ class ClipPreprocessorGoldenTest {
             maxDiff = Math.max(maxDiff, d);
             differing += d == 0 ? 0 : 1;
         }
-        assertEquals(0, maxDiff, fixture.name + ": max abs diff " + maxDiff + " over " + differing + " of "
+        assertEquals(0, maxDiff, fixture + ": max abs diff " + maxDiff + " over " + differing + " of "
                 + expected.length + " samples");
     }
 
@@ -89,7 +104,7 @@ class ClipPreprocessorGoldenTest {
                 expected[c * SIZE * SIZE + i] = lut[c * 256 + (rgb[3 * i + c] & 0xFF)];
             }
         }
-        assertFloatsIdentical(expected, CLIP.toPixelValues(decode(fixture.name)), fixture.name);
+        assertFloatsIdentical(expected, CLIP.toPixelValues(fixture.decode()), fixture.name);
     }
 
     @Test
@@ -103,16 +118,16 @@ class ClipPreprocessorGoldenTest {
     @Test
     void oneDecoderAndPreprocessorServeManyThreadsWithTheSameResults() throws Exception {
         List<Fixture> all = fixtures().toList();
-        Map<String, byte[]> sequential = new HashMap<>();
+        Map<Fixture, byte[]> sequential = new HashMap<>();
         for (Fixture f : all) {
-            sequential.put(f.name, CLIP.toRgb(decode(f.name)));
+            sequential.put(f, CLIP.toRgb(f.decode()));
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
                 for (Fixture f : all) {
-                    results.add(pool.submit(() -> Arrays.equals(sequential.get(f.name), CLIP.toRgb(decode(f.name)))));
+                    results.add(pool.submit(() -> Arrays.equals(sequential.get(f), CLIP.toRgb(f.decode()))));
                 }
             }
             for (Future<Boolean> result : results) {

@@ -52,7 +52,8 @@ public final class PreprocessBench {
                     + "cpu %.2f s = %.1f images/s (checksum %.3f)%n", pass, files.length, ok, seconds,
                     files.length / seconds, cpuSeconds, files.length / cpuSeconds, checksum);
         }
-        // Where the time goes: the decode alone, in the thread's CPU time (JPEG colour conversion happens in the resize).
+        // Where the time goes: the decode alone, in the thread's CPU time (with ImageIO, JPEG colour conversion happens in
+        // the resize; libjpeg-turbo converts while decoding).
         long cpuStart = threads.getCurrentThreadCpuTime();
         for (byte[] file : files) {
             try {

@@ -28,10 +28,9 @@ final class ShardBuildTask {
      *
      * @param result    the written shard, for the driver to publish
      * @param written   rows upserted (new, or stored with other image bytes)
-     * @param unchanged rows the shard already held with the same image bytes
      * @param removed   records deleted because no row has their id
      */
-    record Outcome(ShardedBuild.ShardResult result, long written, long unchanged, long removed)
+    record Outcome(ShardedBuild.ShardResult result, long written, long removed)
             implements Serializable {
     }
 
@@ -48,13 +47,11 @@ final class ShardBuildTask {
                     (id, sha256) -> stored.put(id, sha256 == null ? null : sha256.toString()));
             Set<String> missing = removal == BuildJob.Removal.KEEP ? new HashSet<>() : new HashSet<>(stored.keySet());
             long written = 0;
-            long unchanged = 0;
             List<VectorRecord> batch = new ArrayList<>(batchSize);
             while (records.hasNext()) {
                 EmbeddingRecord record = records.next()._2();
                 missing.remove(record.id());
                 if (record.sha256().equals(stored.get(record.id()))) {
-                    unchanged++;
                     continue;
                 }
                 written++;
@@ -71,7 +68,7 @@ final class ShardBuildTask {
             for (int i = 0; i < gone.size(); i += batchSize) {
                 store.delete(gone.subList(i, Math.min(gone.size(), i + batchSize)));
             }
-            return new Outcome(writer.finish(), written, unchanged, gone.size());
+            return new Outcome(writer.finish(), written, gone.size());
         }
     }
 }

@@ -9,6 +9,8 @@
 # Each KINDS entry is KIND[:OPTION,...]: the store URI's kind=, with each OPTION a store URI option (m=32,
 # beam-width=50, ...) except `scalar`, which runs the JVM without --add-modules=jdk.incubator.vector (plain
 # `java -jar`): Lucene's own scalar distances, as before the SIMD similarity. E.g. KINDS="hnsw:scalar hnsw hnsw:m=32".
+# CANDIDATES="100 200 400": validate each built store once per value, searching with the store URI's candidates=N (how
+# many HNSW candidates a search explores per shard) instead of the store's default: one build, a recall/latency sweep.
 set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
@@ -57,8 +59,12 @@ for variant in $variants; do
   end=$(date +%s.%N)
   python3 -c "import sys; s, e, n = map(float, sys.argv[1:]); print(f'imgsearch build: wall {e - s:.1f} s = {n / (e - s):.0f} vectors/s, JVM and Spark start included')" "$start" "$end" "$n"
   echo "shards: $(ls "$dir/shards" 2>/dev/null | wc -l)"
-  echo "== $variant: imgsearch validate $store"
-  "${java_cmd[@]}" validate --store "$store" --embeddings "$data" --sample 200 -k 10 \
-    --min-recall 0 --min-self-retrieval 0 2>&1 | grep -v "WARNING: Using incubator"
+  for candidates in ${CANDIDATES:-default}; do
+    searched="$store"
+    [ "$candidates" = default ] || searched="$store$([[ "$store" == *\?* ]] && echo '&' || echo '?')candidates=$candidates"
+    echo "== $variant: imgsearch validate $searched"
+    "${java_cmd[@]}" validate --store "$searched" --embeddings "$data" --sample 200 -k 10 \
+      --min-recall 0 --min-self-retrieval 0 2>&1 | grep -v "WARNING: Using incubator"
+  done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,7 +4,8 @@
 # start theirs: jobs' LocalSparkCluster, whose SPARK_HOME holds only Spark's own jars), once with spark.cores.max=1
 # and once with =2. Two shards both times, so the work is identical: one executor writes them one after the other,
 # two write one each. Prints each build's time as a whole command (driver JVM start included) and as the job's own
-# (BuildJob's report), and the ratios.
+# (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
+# vectors: the bound these 2 vCPUs put on HNSW insertion.
 # Usage: [PIN=0|1] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]   (default 100000 512; needs mvn -DskipTests package first;
 # DATA_CACHE: see bench_embeddings in bench/lib.sh)
 set -euo pipefail
@@ -67,4 +68,13 @@ for cores in 1 2; do
 done
 python3 -c "import sys; w1, w2, j1, j2 = map(float, sys.argv[1:]); print(f'speed-up 1 -> 2 executors: whole command {w1 / w2:.2f}x, the job {j1 / j2:.2f}x')" \
   "${wall[1]}" "${wall[2]}" "${job[1]:-0}" "${job[2]:-1}"
+declare -A peer
+for threads in 1 2; do
+  echo "== hnswlib, $threads thread(s)"
+  line="$(/usr/bin/python3 bench/store/hnswlib_build.py "$data" "$dim" "$threads")"
+  echo "$line"
+  peer[$threads]="$(sed -n 's/.* built in \([0-9.]*\) s .*/\1/p' <<<"$line")"
+done
+python3 -c "import sys; t1, t2 = map(float, sys.argv[1:]); print(f'hnswlib speed-up 1 -> 2 threads: {t1 / t2:.2f}x')" \
+  "${peer[1]:-0}" "${peer[2]:-1}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,7 +3,7 @@
 # start included, no flags beyond --store lucene:DIR, so the shard count is the one a user gets) against hnswlib (M 16,
 # ef_construction 100, THREADS threads); then query p50/p99 and recall@10 of both (`imgsearch validate` and the same
 # 200-sampled-queries procedure in hnswlib_build.py), and the build's peak RSS.
-# Usage: [KINDS="hnsw hnsw-int8"] [SIDES=hnswlib|lucene] [DATA_CACHE=DIR] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]
+# Usage: [KINDS="hnsw hnsw-int8"] [SIDES="hnswlib lucene jvector"] [JVECTOR="16:50"] [DATA_CACHE=DIR] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]
 # (default 100000 512 local[2] 2; needs mvn -DskipTests package first). SIDES: run one side only (default both), so a
 # long run splits into two calls on the same data kept in DATA_CACHE (see bench_embeddings in bench/lib.sh).
 # Each KINDS entry is KIND[:OPTION,...]: the store URI's kind=, with each OPTION a store URI option (m=32,
@@ -11,6 +11,8 @@
 # `java -jar`): Lucene's own scalar distances, as before the SIMD similarity. E.g. KINDS="hnsw:scalar hnsw hnsw:m=32".
 # CANDIDATES="100 200 400": validate each built store once per value, searching with the store URI's candidates=N (how
 # many HNSW candidates a search explores per shard) instead of the store's default: one build, a recall/latency sweep.
+# SIDES=jvector (not in the default): JVector's in-memory graph (JVectorBench) once per JVECTOR entry DEGREE:BEAM
+# (default "16:50 32:50 16:100"), on THREADS threads, with validate's sample and candidates; bench-only, not a store.
 set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
@@ -27,6 +29,14 @@ sides=" ${SIDES:-hnswlib lucene} "
 if [[ "$sides" == *" hnswlib "* ]]; then
   echo "== hnswlib"
   /usr/bin/python3 bench/store/hnswlib_build.py "$data" "$dim" "$threads"
+fi
+
+if [[ "$sides" == *" jvector "* ]]; then
+  for config in ${JVECTOR:-16:50 32:50 16:100}; do
+    echo "== jvector degree ${config%%:*} beam ${config#*:}"
+    java -cp "$classpath" dev.imgsearch.bench.store.JVectorBench "$data" "${config%%:*}" "${config#*:}" "$threads" \
+      2>&1 | grep -vE "^[A-Z][a-z]{2} [0-9]{2}, [0-9]{4} |^INFO: |^SLF4J"
+  done
 fi
 
 # KINDS: the Lucene index variants to build side by side (see the usage above).

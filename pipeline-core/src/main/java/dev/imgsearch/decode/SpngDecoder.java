@@ -3,12 +3,14 @@ package dev.imgsearch.decode;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
+import java.nio.ByteBuffer;
+
 /**
  * PNG through libspng: the file's raw samples, unfiltered and deinterlaced in C, then {@link PngSamples} for Pillow's
  * modes. Chunk checksums are checked as Pillow checks them ({@link PngChunks}: before the image data only), so libspng
- * is told to use every chunk as it is, and it is handed the file up to its last IDAT and a bare IEND: Pillow reads
- * nothing after the image data, so nothing there may refuse the file. tRNS and gAMA are not applied, as Pillow does
- * not apply them to the samples either.
+ * is told to use every chunk as it is, and it is handed only the chunks that make the samples, up to the last IDAT,
+ * and a bare IEND: Pillow reads nothing after the image data, so nothing there may refuse the file, and tRNS, gAMA
+ * and the rest do not change the samples Pillow gives.
  *
  * <p>Each image gets its own libspng context (a context reads one buffer); the encoded and decoded bytes go through the
  * thread's {@link NativeBuffers}.
@@ -18,6 +20,7 @@ final class SpngDecoder {
     // Where struct spng_plte goes in the small block after struct spng_ihdr: aligned for its uint32 and the size_t.
     private static final int PLTE_OFFSET = 24;
     private static final int SIZE_OFFSET = 16;
+    private static final int SIGNATURE_BYTES = 8;
 
     private SpngDecoder() {
     }
@@ -58,7 +61,11 @@ final class SpngDecoder {
         }
     }
 
-    /** The file up to its image data's end and a bare IEND, or all of it when no whole IDAT was found. */
+    /**
+     * What libspng reads: the signature, the IHDR, PLTE and IDAT chunks up to the image data's end, and a bare IEND;
+     * or all of the file when no whole IDAT was found, for libspng to say what is wrong. Pillow reads no other chunk's
+     * content into the pixels and skips chunks it does not know, critical ones too, which libspng would refuse.
+     */
     private static Memory input(byte[] data, PngChunks chunks, NativeBuffers buffers) {
         int end = chunks.imageDataEnd();
         if (end < 0) {
@@ -67,9 +74,24 @@ final class SpngDecoder {
             return (Memory) in.share(0, data.length);
         }
         Memory in = buffers.input(end + PngChunks.IEND.length);
-        in.write(0, data, 0, end);
-        in.write(end, PngChunks.IEND, 0, PngChunks.IEND.length);
-        return (Memory) in.share(0, end + PngChunks.IEND.length);
+        in.write(0, data, 0, SIGNATURE_BYTES);
+        long size = SIGNATURE_BYTES;
+        for (int pos = SIGNATURE_BYTES; pos < end; ) {
+            int next = pos + 12 + ByteBuffer.wrap(data, pos, 4).getInt();
+            if (isImageChunk(data, pos)) {
+                in.write(size, data, pos, next - pos);
+                size += next - pos;
+            }
+            pos = next;
+        }
+        in.write(size, PngChunks.IEND, 0, PngChunks.IEND.length);
+        return (Memory) in.share(0, size + PngChunks.IEND.length);
+    }
+
+    private static boolean isImageChunk(byte[] data, int pos) {
+        return (data[pos + 4] == 'I' && data[pos + 5] == 'H' && data[pos + 6] == 'D' && data[pos + 7] == 'R')
+                || (data[pos + 4] == 'P' && data[pos + 5] == 'L' && data[pos + 6] == 'T' && data[pos + 7] == 'E')
+                || (data[pos + 4] == 'I' && data[pos + 5] == 'D' && data[pos + 6] == 'A' && data[pos + 7] == 'T');
     }
 
     private static byte[] plte(Pointer ctx, Memory header) throws ImageDecodeException {

@@ -194,6 +194,17 @@ class PngBackendTest {
         assertArrayEquals(assertSame(data).samples(), assertSame(damaged).samples());
     }
 
+    @Test
+    void anUnknownCriticalChunkBeforeTheImageDataIsSkippedAsPillowSkipsIt() throws Exception {
+        byte[] data = Png.of(new Layout(6, 8, false, false), 7, 7).encode();
+        int idat = indexOf(data, "IDAT") - 4;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(data, 0, idat);
+        Png.chunk(out, "ZZZZ", new byte[] {1, 2, 3});
+        out.write(data, idat, data.length - idat);
+        assertArrayEquals(assertSame(data).samples(), assertSame(out.toByteArray()).samples());
+    }
+
     /** Decodes with both backends, asserts the same image, and returns libspng's. */
     private static DecodedImage assertSame(byte[] data) throws ImageDecodeException {
         DecodedImage spng = DECODERS.get(PngBackend.LIBSPNG).decode(data);

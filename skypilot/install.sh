@@ -3,8 +3,8 @@
 # runs setup again): what is already installed at the wanted version is kept.
 #
 # Usage: bash skypilot/install.sh [--gpu]
-#   always  a JDK 17 and libturbojpeg0 (apt), the imgsearch release jar into $IMGSEARCH_HOME, a Spark distribution
-#           into $SPARK_HOME
+#   always  a JDK 17, libturbojpeg0 and libspng0 (apt), the imgsearch release jar into $IMGSEARCH_HOME, a Spark
+#           distribution into $SPARK_HOME
 #   --gpu   also the RAPIDS Accelerator jar into $IMGSEARCH_HOME, the CUDA 12.8 build of libtorch into /opt/libtorch,
 #           and config/getGpusResources.sh into $IMGSEARCH_HOME (the path the GPU Spark profiles name)
 #
@@ -77,16 +77,16 @@ replace_dir() {
   as_owner_of_parent "$2" mv "$1" "$2"
 }
 
-# A JDK, and libjpeg-turbo's TurboJPEG library, through which JPEGs decode at Pillow's speed (without it they decode
-# through the JDK's reader: the same pixels, slower).
+# A JDK, and libjpeg-turbo's TurboJPEG library and libspng, through which JPEGs and PNGs decode at Pillow's speed
+# (without them they decode through the JDK's readers: the same pixels, slower).
 install_jdk() {
   if java -version 2>&1 | grep -q 'version "\(17\|21\)' && command -v unzip >/dev/null \
-      && ldconfig -p | grep -q 'libturbojpeg\.so\.0'; then
+      && ldconfig -p | grep -q 'libturbojpeg\.so\.0' && ldconfig -p | grep -q 'libspng\.so\.0'; then
     return
   fi
   as_owner_of_parent /usr/bin apt-get update -q
   as_owner_of_parent /usr/bin env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless curl unzip \
-    libturbojpeg0
+    libturbojpeg0 libspng0
 }
 
 # The Spark line (SPARK.MINOR_SCALA) a release jar was built for, from the imgsearch.properties it carries.

@@ -5,21 +5,27 @@
 #   e.g. find ../shared/data/photos -name '*.JPEG' | sort > /tmp/photos.txt; bench/preprocess/run.sh /tmp/photos.txt
 # BASELINE_CLASSES=DIR also runs PreprocessBench over another build's pipeline-core classes (e.g. main's
 # pipeline-core/target/classes), in the same run, to measure a change against what it replaces.
-# Java runs once per JPEG backend in JPEG_DECODERS (default "turbojpeg imageio": libjpeg-turbo, then the JDK fallback).
+# Java runs once per decoder set in DECODERS (default "native imageio"): native is libjpeg-turbo for JPEG and libspng
+# for PNG, imageio the JDK's readers for both.
 set -euo pipefail
 list=$(realpath "${1:?usage: bench/preprocess/run.sh FILE_LIST [JAVA_PASSES] [PYTHON_PASSES]}")
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 classpath="$(bench_classpath)"
 cd "$root"
 java_bench() {
-  taskset -c 1 java -XX:ActiveProcessorCount=1 -Dimgsearch.jpeg.decoder="${4:-auto}" -cp "$1" \
+  local jpeg=auto png=auto
+  case "${4:-}" in
+    native) jpeg=turbojpeg png=libspng ;;
+    imageio) jpeg=imageio png=imageio ;;
+  esac
+  taskset -c 1 java -XX:ActiveProcessorCount=1 -Dimgsearch.jpeg.decoder="$jpeg" -Dimgsearch.png.decoder="$png" -cp "$1" \
     dev.imgsearch.bench.preprocess.PreprocessBench "$list" "$2" "${3:-5}"
 }
 if [[ -n "${BASELINE_CLASSES:-}" ]]; then
   echo "baseline: $BASELINE_CLASSES"
   java_bench "$BASELINE_CLASSES:$classpath" "$work/baseline.tsv" "${2:-5}" | sed 's/^java/baseline java/'
 fi
-decoders=(${JPEG_DECODERS:-turbojpeg imageio})
+decoders=(${DECODERS:-native imageio})
 for decoder in "${decoders[@]}"; do
   java_bench "$classpath" "$work/java-$decoder.tsv" "${2:-5}" "$decoder" | sed "s/^java/java [$decoder]/"
 done

@@ -14,7 +14,8 @@ import javax.imageio.ImageReader;
  *
  * <p>JPEGs go through the {@link JpegBackend} chosen at construction (TurboJPEG where libturbojpeg loads); a JPEG that
  * libjpeg-turbo only warns about is decoded again by the ImageIO path, which decides as Pillow does whether it is
- * refused as truncated or accepted.
+ * refused as truncated or accepted. PNGs go through the {@link PngBackend} chosen at construction (libspng where it
+ * loads).
  *
  * <p>Thread-safe and reusable: every call uses its own ImageIO reader. Every failure, including garbage input and
  * reader bugs, surfaces as an {@link ImageDecodeException} with a one-line reason.
@@ -34,6 +35,7 @@ public final class ImageDecoder {
 
     private final PixelLimit limit;
     private final JpegBackend jpeg;
+    private final PngBackend png;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -45,16 +47,27 @@ public final class ImageDecoder {
     }
 
     /**
-     * @param jpeg the library that decodes JPEGs
+     * @param jpeg the library that decodes JPEGs; PNGs go through the configured {@link PngBackend}
      * @throws IllegalStateException if {@code jpeg} is TurboJPEG and libturbojpeg cannot be loaded
      */
     public ImageDecoder(long maxPixels, JpegBackend jpeg) {
+        this(maxPixels, jpeg, PngBackend.configured());
+    }
+
+    /**
+     * @param jpeg the library that decodes JPEGs
+     * @param png the library that decodes PNGs
+     * @throws IllegalStateException if a backend asked for cannot be loaded
+     */
+    public ImageDecoder(long maxPixels, JpegBackend jpeg, PngBackend png) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
         }
         jpeg.requireAvailable();
+        png.requireAvailable();
         this.limit = PixelLimit.atMost(maxPixels);
         this.jpeg = jpeg;
+        this.png = png;
     }
 
     /** The library this decoder reads JPEGs with. */
@@ -62,14 +75,33 @@ public final class ImageDecoder {
         return jpeg;
     }
 
+    /** The library this decoder reads PNGs with. */
+    public PngBackend pngBackend() {
+        return png;
+    }
+
     public DecodedImage decode(byte[] encoded) throws ImageDecodeException {
-        if (jpeg == JpegBackend.TURBOJPEG && ImageFormat.sniff(nonEmpty(encoded)) == ImageFormat.JPEG) {
+        ImageFormat format = ImageFormat.sniff(nonEmpty(encoded));
+        if (jpeg == JpegBackend.TURBOJPEG && format == ImageFormat.JPEG) {
             DecodedImage image = turbo(encoded);
             if (image != null) {
                 return image;
             }
         }
+        if (png == PngBackend.LIBSPNG && format == ImageFormat.PNG) {
+            return spng(encoded);
+        }
         return read(encoded, limit);
+    }
+
+    private DecodedImage spng(byte[] encoded) throws ImageDecodeException {
+        try {
+            return SpngDecoder.decode(encoded, limit);
+        } catch (RuntimeException e) {
+            throw new ImageDecodeException("truncated or corrupt PNG: " + describe(e), e);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(ImageFormat.PNG, e);
+        }
     }
 
     private DecodedImage turbo(byte[] encoded) throws ImageDecodeException {

@@ -19,18 +19,18 @@ import org.w3c.dom.Node;
 /**
  * PNG with Pillow 9.4's mode table (PngImagePlugin._MODES): 1-bit grey is "1", 2/4-bit grey is widened to "L",
  * 16-bit grey becomes "I", 16-bit colour keeps the high byte, 16-bit grey+alpha becomes "RGBA". tRNS, gAMA and
- * iCCP do not change the samples (Pillow ignores them when converting to RGB).
+ * iCCP do not change the samples (Pillow ignores them when converting to RGB). {@link PngChunks} applies Pillow's
+ * checksum rule and tolerance of a damaged tail first.
  */
 final class PngDecoder implements FormatDecoder {
 
     private static final String NATIVE_FORMAT = "javax_imageio_png_1.0";
 
-    private static final byte[] IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
-
     @Override
     public DecodedImage decode(byte[] data, ImageReader reader, PixelLimit limit)
             throws IOException, ImageDecodeException {
-        byte[] repaired = withoutDamagedTail(data);
+        PngChunks chunks = PngChunks.scan(data);
+        byte[] repaired = chunks.withIntactTail(data);
         if (repaired != data) {
             reader.setInput(new ByteArrayImageInputStream(repaired), true, false);
         }
@@ -61,7 +61,7 @@ final class PngDecoder implements FormatDecoder {
             case "RGBAlpha" ->
                     DecodedImage.of("RGBA", width, height, Rasters.interleave(raster, new int[] {0, 1, 2, 3}, shift));
             case "Palette" ->
-                    DecodedImage.palette(width, height, Rasters.scaledBand(raster, 0, 1), palette(root));
+                    DecodedImage.palette(width, height, Rasters.scaledBand(raster, 0, 1), palette(root, chunks.paletteEntries()));
             default -> throw new IIOException("unknown colour type " + colorType);
         };
     }
@@ -85,45 +85,16 @@ final class PngDecoder implements FormatDecoder {
         return param;
     }
 
-    /**
-     * Pillow stops reading at the end of the image data and tolerates a damaged or missing tail (no IEND, a cut text
-     * chunk), while the JDK reader parses every chunk up to IEND. When the chunks after the last IDAT do not walk
-     * cleanly to IEND, they are replaced by a bare IEND; the pixels live in IDAT only, so nothing else changes.
-     */
-    static byte[] withoutDamagedTail(byte[] data) {
-        int pos = 8;
-        int afterImageData = -1;
-        while (pos + 8 <= data.length) {
-            long length = ((data[pos] & 0xFFL) << 24) | ((data[pos + 1] & 0xFF) << 16) | ((data[pos + 2] & 0xFF) << 8)
-                    | (data[pos + 3] & 0xFF);
-            boolean idat = data[pos + 4] == 'I' && data[pos + 5] == 'D' && data[pos + 6] == 'A' && data[pos + 7] == 'T';
-            boolean iend = data[pos + 4] == 'I' && data[pos + 5] == 'E' && data[pos + 6] == 'N' && data[pos + 7] == 'D';
-            long next = pos + 12 + length;
-            if (iend || next > data.length) {
-                if (iend || afterImageData < 0) {
-                    return data;
-                }
-                break;
-            }
-            pos = (int) next;
-            if (idat) {
-                afterImageData = pos;
-            }
-        }
-        if (afterImageData < 0) {
-            return data;
-        }
-        byte[] repaired = Arrays.copyOf(data, afterImageData + IEND.length);
-        System.arraycopy(IEND, 0, repaired, afterImageData, IEND.length);
-        return repaired;
-    }
-
-    private static byte[] palette(Node root) {
+    /** The file's palette entries over Pillow's grey ramp; the entries the JDK reader pads with are not the file's. */
+    private static byte[] palette(Node root, int entries) {
         byte[] palette = Rasters.rampPalette();
         IIOMetadataNode plte = Rasters.child(root, "PLTE");
         for (Node n = plte == null ? null : plte.getFirstChild(); n != null; n = n.getNextSibling()) {
             IIOMetadataNode entry = (IIOMetadataNode) n;
             int i = Rasters.intAttr(entry, "index");
+            if (i >= entries) {
+                continue;
+            }
             palette[3 * i] = (byte) Rasters.intAttr(entry, "red");
             palette[3 * i + 1] = (byte) Rasters.intAttr(entry, "green");
             palette[3 * i + 2] = (byte) Rasters.intAttr(entry, "blue");

@@ -12,13 +12,11 @@ import java.lang.ref.Cleaner;
  * Pillow's, colour conversion (YCbCr, YCCK) included, in libjpeg-turbo's SIMD code. Grey comes out as L, three
  * components as RGB, four as CMYK inverted, because Pillow reads 4-component JPEGs as Adobe-style "CMYK;I".
  *
- * <p>Each thread keeps its own decompressor and native buffers, grown to the largest image it has decoded (up to
- * {@link #MAX_REUSED_BYTES}), so a steady stream of photos allocates nothing native.
+ * <p>Each thread keeps its own decompressor and {@link NativeBuffers}, so a steady stream of photos allocates nothing
+ * native.
  */
 final class TurboJpegDecoder {
 
-    // Buffers above this are allocated for one image and freed after it, so one huge image does not pin its memory.
-    private static final long MAX_REUSED_BYTES = 64L << 20;
     private static final Cleaner CLEANER = Cleaner.create();
     private static final ThreadLocal<Session> SESSIONS = ThreadLocal.withInitial(Session::new);
 
@@ -65,12 +63,10 @@ final class TurboJpegDecoder {
         return samples;
     }
 
-    /** One thread's decompressor and buffers; the decompressor is destroyed once the thread's session is collected. */
+    /** One thread's decompressor; destroyed once the thread's session is collected. */
     private static final class Session {
 
         private final Pointer handle;
-        private Memory input;
-        private Memory output;
 
         Session() {
             Pointer created = TurboJpeg.tjInitDecompress();
@@ -83,9 +79,10 @@ final class TurboJpegDecoder {
 
         byte[] decompress(byte[] data, int width, int height, int bands, int pixelFormat, int length)
                 throws ImageDecodeException {
-            Memory in = input = reuse(input, data.length);
-            Memory out = output = reuse(output, length);
+            NativeBuffers buffers = NativeBuffers.ofThisThread();
             try {
+                Memory in = buffers.input(data.length);
+                Memory out = buffers.output(length);
                 in.write(0, data, 0, data.length);
                 int rc = TurboJpeg.tjDecompress2(handle, in, new NativeLong(data.length), out, width, width * bands,
                         height, pixelFormat, 0);
@@ -99,29 +96,8 @@ final class TurboJpegDecoder {
                 out.read(0, samples, 0, length);
                 return samples;
             } finally {
-                input = release(in);
-                output = release(out);
+                buffers.release();
             }
-        }
-
-        private static Memory reuse(Memory buffer, long size) {
-            long wanted = Math.max(size, 1);
-            if (buffer != null && buffer.size() >= wanted) {
-                return buffer;
-            }
-            if (buffer != null) {
-                buffer.close();
-            }
-            return new Memory(wanted);
-        }
-
-        /** The buffer to keep for the next image, or null after freeing one too large to keep. */
-        private static Memory release(Memory buffer) {
-            if (buffer.size() <= MAX_REUSED_BYTES) {
-                return buffer;
-            }
-            buffer.close();
-            return null;
         }
     }
 }

@@ -22,11 +22,23 @@ final class PillowConvert {
      */
     static void premultiply(byte[] src, int offset, byte[] dst, int dstOffset, int length, int bands) {
         if (bands == 4) {
-            // RGBA, the common case, without the loop over bands.
+            // RGBA, the common case, without the loop over bands. Opaque and fully transparent pixels, most of
+            // clip-art, skip the arithmetic: mulDiv255(v, 255) is v and mulDiv255(v, 0) is 0.
             for (int i = 0; i < length; i += 4) {
                 int s = offset + i;
                 int d = dstOffset + i;
                 int alpha = src[s + 3] & 0xFF;
+                if (alpha == 255) {
+                    dst[d] = src[s];
+                    dst[d + 1] = src[s + 1];
+                    dst[d + 2] = src[s + 2];
+                    dst[d + 3] = src[s + 3];
+                    continue;
+                }
+                if (alpha == 0) {
+                    dst[d] = dst[d + 1] = dst[d + 2] = dst[d + 3] = 0;
+                    continue;
+                }
                 dst[d] = (byte) mulDiv255(src[s] & 0xFF, alpha);
                 dst[d + 1] = (byte) mulDiv255(src[s + 1] & 0xFF, alpha);
                 dst[d + 2] = (byte) mulDiv255(src[s + 2] & 0xFF, alpha);

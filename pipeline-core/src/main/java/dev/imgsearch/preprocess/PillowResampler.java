@@ -262,18 +262,21 @@ final class PillowResampler {
 
         /**
          * Rows [y, y + rows) as one array of rows of rowLength bytes, starting at {@link #start}: the samples
-         * themselves, or premultiplied copies.
+         * themselves, or premultiplied copies of which only sample columns [from, from + length) are filled, the ones
+         * the caller reads (widened to whole pixels).
          */
-        private byte[] rows(int y, int rows) {
+        private byte[] rows(int y, int rows, int from, int length) {
             if (read != Read.PREMULTIPLY) {
                 return samples;
             }
             if (premultiplied == null || premultiplied.length < rows * rowLength) {
                 premultiplied = new byte[rows * rowLength];
             }
+            int begin = from - from % bands;
+            int end = Math.min(rowLength, (from + length + bands - 1) / bands * bands);
             for (int r = 0; r < rows; r++) {
-                PillowConvert.premultiply(samples, (y + r) * rowLength, premultiplied, r * rowLength, rowLength,
-                        bands);
+                PillowConvert.premultiply(samples, (y + r) * rowLength + begin, premultiplied, r * rowLength + begin,
+                        end - begin, bands);
             }
             return premultiplied;
         }
@@ -288,7 +291,7 @@ final class PillowResampler {
          * is converted here, a whole column of each band at a time, and only for the columns the resize reads.
          */
         void transpose(int y, int rows, int from, int[][] columns) {
-            byte[] in = rows(y, rows);
+            byte[] in = rows(y, rows, from, columns.length);
             int start = start(y) + from;
             for (int i = 0; i < columns.length; i++) {
                 int[] column = columns[i];
@@ -307,7 +310,7 @@ final class PillowResampler {
 
         /** Sample columns [from, from + length) of rows [y, y + rows), widened, when no horizontal pass is needed. */
         int[][] widened(int y, int rows, int from, int length) {
-            byte[] in = read == Read.JPEG_YCC ? JpegColor.toRgb(samples) : rows(y, rows);
+            byte[] in = read == Read.JPEG_YCC ? JpegColor.toRgb(samples) : rows(y, rows, from, length);
             int[][] out = new int[rows][length];
             for (int r = 0; r < rows; r++) {
                 int p = start(y) + r * rowLength + from;

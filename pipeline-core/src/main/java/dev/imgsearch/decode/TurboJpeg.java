@@ -1,7 +1,5 @@
 package dev.imgsearch.decode;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
@@ -18,23 +16,9 @@ final class TurboJpeg {
 
     // The unversioned name needs the -dev package (or Homebrew's link); Debian's runtime package ships only .so.0.
     private static final String[] NAMES = {"turbojpeg", "libturbojpeg.so.0"};
-    private static final String UNAVAILABLE = load();
+    private static final String UNAVAILABLE = NativeLibraries.register(TurboJpeg.class, NAMES);
 
     private TurboJpeg() {
-    }
-
-    private static String load() {
-        StringBuilder reasons = new StringBuilder();
-        for (String name : NAMES) {
-            try {
-                Native.register(TurboJpeg.class, NativeLibrary.getInstance(name));
-                return null;
-            } catch (LinkageError e) {
-                String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-                reasons.append(reasons.isEmpty() ? "" : "; ").append(message);
-            }
-        }
-        return reasons.toString();
     }
 
     /** Why libturbojpeg could not be loaded, or null when it was. */

@@ -80,13 +80,21 @@ replace_dir() {
 # A JDK, and libjpeg-turbo's TurboJPEG library and libspng, through which JPEGs and PNGs decode at Pillow's speed
 # (without them they decode through the JDK's readers: the same pixels, slower).
 install_jdk() {
-  if java -version 2>&1 | grep -q 'version "\(17\|21\)' && command -v unzip >/dev/null \
-      && ldconfig -p | grep -q 'libturbojpeg\.so\.0' && ldconfig -p | grep -q 'libspng\.so\.0'; then
+  # Captured, not piped into grep -q: grep exits at its first match, and under pipefail the writer's SIGPIPE would
+  # fail the check at random and reinstall (upgrade) the JDK under whatever is running.
+  local java_version libraries
+  java_version=$(java -version 2>&1 || true)
+  libraries=$(ldconfig -p 2>/dev/null || true)
+  if grep -q 'version "\(17\|21\)' <<<"$java_version" && command -v unzip >/dev/null \
+      && grep -q 'libturbojpeg\.so\.0' <<<"$libraries" && grep -q 'libspng\.so\.0' <<<"$libraries"; then
     return
   fi
   as_owner_of_parent /usr/bin apt-get update -q
   as_owner_of_parent /usr/bin env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless curl unzip \
-    libturbojpeg0 libspng0
+    libturbojpeg0
+  # libspng0 is in Debian 12 and Ubuntu's universe component only: an image without it still decodes every PNG.
+  as_owner_of_parent /usr/bin env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libspng0 \
+    || echo "imgsearch: libspng0 is not available from this image's apt sources; PNGs will decode through ImageIO" >&2
 }
 
 # The Spark line (SPARK.MINOR_SCALA) a release jar was built for, from the imgsearch.properties it carries.

@@ -15,8 +15,10 @@ import java.util.zip.CRC32;
  * @param imageDataEnd the offset just past the last whole IDAT chunk, or -1 when none was found
  * @param tailIntact whether the chunks after it walk cleanly to IEND
  * @param paletteEntries the entries of the PLTE chunk before the image data (at most 256), 0 when there is none
+ * @param sampleChunks the offset and whole length (header and checksum included) of each IHDR, PLTE and IDAT chunk
+ *     before {@code imageDataEnd}, in pairs: all that makes the samples
  */
-record PngChunks(int imageDataEnd, boolean tailIntact, int paletteEntries) {
+record PngChunks(int imageDataEnd, boolean tailIntact, int paletteEntries, int[] sampleChunks) {
 
     /** A bare IEND chunk, to end a file after its image data. */
     static final byte[] IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
@@ -28,6 +30,8 @@ record PngChunks(int imageDataEnd, boolean tailIntact, int paletteEntries) {
         int pos = SIGNATURE_BYTES;
         int afterImageData = -1;
         int paletteEntries = 0;
+        int[] spans = new int[16];
+        int spanCount = 0;
         while (pos + 8 <= data.length) {
             long length = ((data[pos] & 0xFFL) << 24) | ((data[pos + 1] & 0xFF) << 16) | ((data[pos + 2] & 0xFF) << 8)
                     | (data[pos + 3] & 0xFF);
@@ -35,7 +39,7 @@ record PngChunks(int imageDataEnd, boolean tailIntact, int paletteEntries) {
             boolean iend = isType(data, pos, 'I', 'E', 'N', 'D');
             long next = pos + 12 + length;
             if (iend || next > data.length) {
-                return new PngChunks(afterImageData, iend || afterImageData < 0, paletteEntries);
+                return of(afterImageData, iend || afterImageData < 0, paletteEntries, spans, spanCount);
             }
             if (!idat && afterImageData < 0) {
                 requireChecksum(data, pos, (int) length);
@@ -43,12 +47,28 @@ record PngChunks(int imageDataEnd, boolean tailIntact, int paletteEntries) {
                     paletteEntries = (int) Math.min(length / 3, 256);
                 }
             }
+            if (idat || isType(data, pos, 'I', 'H', 'D', 'R') || isType(data, pos, 'P', 'L', 'T', 'E')) {
+                if (spanCount == spans.length) {
+                    spans = Arrays.copyOf(spans, 2 * spans.length);
+                }
+                spans[spanCount++] = pos;
+                spans[spanCount++] = (int) (next - pos);
+            }
             pos = (int) next;
             if (idat) {
                 afterImageData = pos;
             }
         }
-        return new PngChunks(afterImageData, afterImageData < 0, paletteEntries);
+        return of(afterImageData, afterImageData < 0, paletteEntries, spans, spanCount);
+    }
+
+    /** The walk's result, keeping only the sample chunks that end by the image data's end. */
+    private static PngChunks of(int imageDataEnd, boolean tailIntact, int paletteEntries, int[] spans, int spanCount) {
+        int kept = 0;
+        while (kept < spanCount && spans[kept] + spans[kept + 1] <= imageDataEnd) {
+            kept += 2;
+        }
+        return new PngChunks(imageDataEnd, tailIntact, paletteEntries, Arrays.copyOf(spans, kept));
     }
 
     /** {@code data} when its tail is intact, else its chunks up to the image data's end and a bare IEND. */

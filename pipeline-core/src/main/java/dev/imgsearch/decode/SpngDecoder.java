@@ -3,8 +3,6 @@ package dev.imgsearch.decode;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.nio.ByteBuffer;
-
 /**
  * PNG through libspng: the file's raw samples, unfiltered and deinterlaced in C, then {@link PngSamples} for Pillow's
  * modes. Chunk checksums are checked as Pillow checks them ({@link PngChunks}: before the image data only), so libspng
@@ -76,22 +74,13 @@ final class SpngDecoder {
         Memory in = buffers.input(end + PngChunks.IEND.length);
         in.write(0, data, 0, SIGNATURE_BYTES);
         long size = SIGNATURE_BYTES;
-        for (int pos = SIGNATURE_BYTES; pos < end; ) {
-            int next = pos + 12 + ByteBuffer.wrap(data, pos, 4).getInt();
-            if (isImageChunk(data, pos)) {
-                in.write(size, data, pos, next - pos);
-                size += next - pos;
-            }
-            pos = next;
+        int[] spans = chunks.sampleChunks();
+        for (int i = 0; i < spans.length; i += 2) {
+            in.write(size, data, spans[i], spans[i + 1]);
+            size += spans[i + 1];
         }
         in.write(size, PngChunks.IEND, 0, PngChunks.IEND.length);
         return (Memory) in.share(0, size + PngChunks.IEND.length);
-    }
-
-    private static boolean isImageChunk(byte[] data, int pos) {
-        return (data[pos + 4] == 'I' && data[pos + 5] == 'H' && data[pos + 6] == 'D' && data[pos + 7] == 'R')
-                || (data[pos + 4] == 'P' && data[pos + 5] == 'L' && data[pos + 6] == 'T' && data[pos + 7] == 'E')
-                || (data[pos + 4] == 'I' && data[pos + 5] == 'D' && data[pos + 6] == 'A' && data[pos + 7] == 'T');
     }
 
     private static byte[] plte(Pointer ctx, Memory header) throws ImageDecodeException {

@@ -4,7 +4,7 @@
 # ef_construction 100, THREADS threads); then query p50/p99 and recall@10 of both (`imgsearch validate` and the same
 # 200-sampled-queries procedure in hnswlib_build.py), and the build's peak RSS.
 # Usage: [KINDS="hnsw hnsw-int8"] [SIDES="hnswlib lucene jvector"] [JVECTOR="16:50"] [DATA_CACHE=DIR] bench/store/build.sh [N] [DIM] [MASTER] [THREADS]
-# (default 100000 512 local[2] 2; needs mvn -DskipTests package first). SIDES: run one side only (default both), so a
+# (default 100000 512 local[2] 2; needs mvn -DskipTests package first). SIDES: the sides to run (default hnswlib and lucene), so a
 # long run splits into two calls on the same data kept in DATA_CACHE (see bench_embeddings in bench/lib.sh).
 # Each KINDS entry is KIND[:OPTION,...]: the store URI's kind=, with each OPTION a store URI option (m=32,
 # beam-width=50, ...) except `scalar`, which runs the JVM without --add-modules=jdk.incubator.vector (plain

@@ -6,7 +6,7 @@ import dev.imgsearch.decode.DecodedImage;
  * CLIP's inference transform exactly as open_clip / OpenAI clip.py apply it to a PIL image:
  * {@code Resize(size, BICUBIC)} (shortest side to size, in the image's own mode), {@code CenterCrop(size)},
  * {@code convert("RGB")}, {@code ToTensor()}, {@code Normalize(mean, std)}, reproducing Pillow 9.4 and torchvision
- * 0.14 bit for bit. Thread-safe: it holds no mutable state.
+ * 0.14 bit for bit. Thread-safe: it holds no mutable state (the resampler keeps its working arrays per thread).
  */
 public final class ClipPreprocessor {
 

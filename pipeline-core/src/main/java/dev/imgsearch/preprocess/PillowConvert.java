@@ -16,42 +16,20 @@ final class PillowConvert {
         return (byte) (v <= 0 ? 0 : Math.min(v, 255));
     }
 
-    /**
-     * rgbA2rgba / lA2la: premultiply {@code length} samples of {@code src} from {@code offset} into {@code dst} from
-     * {@code dstOffset}, for pixels whose last band is alpha.
-     */
-    static void premultiply(byte[] src, int offset, byte[] dst, int dstOffset, int length, int bands) {
-        if (bands == 4) {
-            // RGBA, the common case, without the loop over bands. Opaque and fully transparent pixels, most of
-            // clip-art, skip the arithmetic: mulDiv255(v, 255) is v and mulDiv255(v, 0) is 0.
-            for (int i = 0; i < length; i += 4) {
-                int s = offset + i;
-                int d = dstOffset + i;
-                int alpha = src[s + 3] & 0xFF;
-                if (alpha == 255) {
-                    dst[d] = src[s];
-                    dst[d + 1] = src[s + 1];
-                    dst[d + 2] = src[s + 2];
-                    dst[d + 3] = src[s + 3];
-                    continue;
-                }
-                if (alpha == 0) {
-                    dst[d] = dst[d + 1] = dst[d + 2] = dst[d + 3] = 0;
-                    continue;
-                }
-                dst[d] = (byte) mulDiv255(src[s] & 0xFF, alpha);
-                dst[d + 1] = (byte) mulDiv255(src[s + 1] & 0xFF, alpha);
-                dst[d + 2] = (byte) mulDiv255(src[s + 2] & 0xFF, alpha);
-                dst[d + 3] = (byte) alpha;
-            }
-            return;
+    /** rgbA2rgba / lA2la over one colour column: colour[i] becomes MULDIV255(colour[i], alpha[i]) for i below n. */
+    static void premultiply(int[] colour, int[] alpha, int n) {
+        for (int i = 0; i < n; i++) {
+            colour[i] = mulDiv255(colour[i], alpha[i]);
         }
+    }
+
+    /** rgbA2rgba / lA2la over {@code length} pixel-interleaved samples whose last band is alpha, in place. */
+    static void premultiply(int[] samples, int length, int bands) {
         for (int i = 0; i < length; i += bands) {
-            int alpha = src[offset + i + bands - 1] & 0xFF;
+            int alpha = samples[i + bands - 1];
             for (int b = 0; b < bands - 1; b++) {
-                dst[dstOffset + i + b] = (byte) mulDiv255(src[offset + i + b] & 0xFF, alpha);
+                samples[i + b] = mulDiv255(samples[i + b], alpha);
             }
-            dst[dstOffset + i + bands - 1] = (byte) alpha;
         }
     }
 

@@ -24,6 +24,9 @@ final class PillowResampler {
     private static final double BICUBIC_SUPPORT = 2.0;
     // Source rows the horizontal pass filters at once: the length of its multiply-add loops.
     private static final int BLOCK_ROWS = 128;
+    // Output samples the horizontal pass writes back to its rows at once: a 64-byte cache line of ints per row.
+    private static final int TILE = 16;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The output window to compute: columns [x, x + width), rows [y, y + height) of the resized image. */
     record Window(int x, int y, int width, int height) {
@@ -133,95 +136,118 @@ final class PillowResampler {
         return 0.0;
     }
 
-    private static int clip8(int accumulator) {
-        int v = accumulator >> PRECISION_BITS;
-        return v < 0 ? 0 : Math.min(v, 255);
-    }
-
     /**
      * Bicubic resize of 8-bit pixel-interleaved samples ({@code bands} per pixel) to outWidth x outHeight, returning
      * only {@code window} (pixel-interleaved, window.width * window.height * bands), the source read as {@code read}
      * says.
+     *
+     * <p>Source rows go through the horizontal pass a block at a time into a ring of intermediate rows, and every
+     * output row whose rows have all arrived is computed at once: the intermediate stays a few blocks long, in cache,
+     * whatever the image's height.
      */
     static byte[] bicubic8(byte[] src, int width, int height, int bands, Read read, int outWidth, int outHeight,
             Window window) {
         boolean vertical = outHeight != height;
         Coefficients cy = vertical ? Coefficients.bicubic(height, outHeight, window.y, window.height) : null;
+        Coefficients cx = outWidth != width ? Coefficients.bicubic(width, outWidth, window.x, window.width) : null;
         int firstRow = vertical ? cy.min(window.y) : window.y;
         int tempRows = sourceRowsEnd(cy, window) - firstRow;
-        Rows source = new Rows(src, width, bands, read);
-        int[][] temp = outWidth != width
-                ? horizontalPass(source, firstRow, tempRows,
-                        Coefficients.bicubic(width, outWidth, window.x, window.width), window)
-                : source.widened(firstRow, tempRows, window.x * bands, window.width * bands);
-        return vertical ? verticalPass(temp, firstRow, cy, window, bands) : narrowed(temp);
-    }
-
-    /**
-     * The horizontal pass into int rows of 8-bit values. Samples are treated as columns of their own (sample b of
-     * pixel x is column x * bands + b), and source rows are transposed a block at a time so that each sample column
-     * of the block is one int array: a filter tap is then one multiply-add over a whole array.
-     */
-    private static int[][] horizontalPass(Rows source, int firstRow, int tempRows, Coefficients cx, Window window) {
-        int bands = source.bands;
-        int[] kx = cx.fixedPoint();
-        int from = cx.min(window.x) * bands;
         int rowStride = window.width * bands;
-        int[][] temp = new int[tempRows][rowStride];
-        int[][] block = new int[cx.end() * bands - from][BLOCK_ROWS];
-        int[] acc = new int[BLOCK_ROWS];
+        Scratch scratch = SCRATCH.get();
+        // Rows still needed by a pending output row span under ksize before the block being added: a power of two
+        // (so that a row's slot is its index masked) of at least a block plus a filter.
+        int ringRows = vertical ? ceilPowerOfTwo(BLOCK_ROWS + cy.ksize) : BLOCK_ROWS;
+        int mask = ringRows - 1;
+        int[][] ring = scratch.rows(ringRows, rowStride);
+        Rows source = new Rows(src, width, bands, read);
+        int[] kx = cx == null ? null : cx.fixedPoint();
+        int[] ky = vertical ? cy.fixedPoint() : null;
+        byte[] out = new byte[window.height * rowStride];
+        int next = 0;
         for (int r0 = 0; r0 < tempRows; r0 += BLOCK_ROWS) {
             int rows = Math.min(BLOCK_ROWS, tempRows - r0);
-            source.transpose(firstRow + r0, rows, from, block);
-            for (int c = 0; c < window.width; c++) {
-                int xx = window.x + c;
-                int k = cx.base(xx);
-                int n = cx.count(xx);
-                int first = cx.min(xx) * bands - from;
-                for (int b = 0; b < bands; b++) {
-                    Arrays.fill(acc, HALF);
-                    multiplyAdd(acc, BLOCK_ROWS, block, first + b, bands, kx, k, n);
-                    int o = c * bands + b;
-                    for (int r = 0; r < rows; r++) {
-                        temp[r0 + r][o] = clip8(acc[r]);
-                    }
-                }
+            int slot = r0 & mask;
+            if (cx != null) {
+                horizontalPass(source, firstRow + r0, rows, cx, kx, window, ring, slot, scratch);
+            } else {
+                source.widened(firstRow + r0, rows, window.x * bands, rowStride, ring, slot);
             }
-        }
-        return temp;
-    }
-
-    /** The vertical pass over int rows of 8-bit values, into pixel-interleaved bytes. */
-    private static byte[] verticalPass(int[][] temp, int firstRow, Coefficients cy, Window window, int bands) {
-        int[] ky = cy.fixedPoint();
-        int rowStride = window.width * bands;
-        byte[] out = new byte[window.height * rowStride];
-        int[] acc = new int[rowStride];
-        for (int r = 0; r < window.height; r++) {
-            int yy = window.y + r;
-            int ymin = cy.min(yy) - firstRow;
-            int k = cy.base(yy);
-            Arrays.fill(acc, HALF);
-            multiplyAdd(acc, rowStride, temp, ymin, 1, ky, k, cy.count(yy));
-            int o = r * rowStride;
-            for (int i = 0; i < rowStride; i++) {
-                out[o + i] = (byte) clip8(acc[i]);
+            if (!vertical) {
+                for (int r = 0; r < rows; r++) {
+                    narrow(ring[slot + r], out, (r0 + r) * rowStride, rowStride);
+                }
+                continue;
+            }
+            int available = r0 + rows;
+            for (; next < window.height; next++) {
+                int yy = window.y + next;
+                int ymin = cy.min(yy) - firstRow;
+                if (ymin + cy.count(yy) > available) {
+                    break;
+                }
+                int[] acc = scratch.acc(rowStride);
+                Arrays.fill(acc, 0, rowStride, HALF);
+                multiplyAdd(acc, rowStride, ring, ymin, 1, mask, ky, cy.base(yy), cy.count(yy));
+                clip8(acc, rowStride);
+                narrow(acc, out, next * rowStride, rowStride);
             }
         }
         return out;
     }
 
     /**
-     * acc[i] += sources[first + j * step][i] * weights[k + j] for every tap j below count and i below length: four taps
-     * a loop (missing ones weighted 0), so that the accumulators are read and written a quarter as often.
+     * The horizontal pass of source rows [y, y + rows) into ring rows [slot, slot + rows). Samples are treated as
+     * columns of their own (sample b of pixel x is column x * bands + b), transposed into int arrays as the outputs
+     * come to need them, into a ring of columns as wide as a filter: a filter tap is then one multiply-add over a
+     * whole array, and the columns stay in cache. Outputs are written back {@link #TILE} samples at a time, a cache
+     * line of each row.
      */
-    private static void multiplyAdd(int[] acc, int length, int[][] sources, int first, int step, int[] weights, int k,
-            int count) {
+    private static void horizontalPass(Rows source, int y, int rows, Coefficients cx, int[] kx, Window window,
+            int[][] ring, int slot, Scratch scratch) {
+        int bands = source.bands;
+        int fromPixel = cx.min(window.x);
+        int columnCount = ceilPowerOfTwo(cx.ksize * bands);
+        int[][] columns = scratch.columns(columnCount);
+        int mask = columnCount - 1;
+        int[][] tile = scratch.tile;
+        int rowStride = window.width * bands;
+        int transposed = fromPixel;
+        for (int o0 = 0; o0 < rowStride; o0 += TILE) {
+            int n = Math.min(TILE, rowStride - o0);
+            for (int t = 0; t < n; t++) {
+                int o = o0 + t;
+                int xx = window.x + o / bands;
+                int end = cx.min(xx) + cx.count(xx);
+                if (end > transposed) {
+                    source.transpose(y, rows, transposed, end, fromPixel, columns, mask);
+                    transposed = end;
+                }
+                int[] acc = tile[t];
+                Arrays.fill(acc, HALF);
+                multiplyAdd(acc, BLOCK_ROWS, columns, (cx.min(xx) - fromPixel) * bands + o % bands, bands, mask, kx,
+                        cx.base(xx), cx.count(xx));
+                clip8(acc, BLOCK_ROWS);
+            }
+            for (int r = 0; r < rows; r++) {
+                int[] row = ring[slot + r];
+                for (int t = 0; t < n; t++) {
+                    row[o0 + t] = tile[t][r];
+                }
+            }
+        }
+    }
+
+    /**
+     * acc[i] += sources[(first + j * step) & mask][i] * weights[k + j] for every tap j below count and i below length:
+     * four taps a loop (missing ones weighted 0), so that the accumulators are read and written a quarter as often.
+     */
+    private static void multiplyAdd(int[] acc, int length, int[][] sources, int first, int step, int mask,
+            int[] weights, int k, int count) {
         for (int j = 0; j < count; j += 4) {
-            int[] s0 = sources[first + j * step];
-            int[] s1 = j + 1 < count ? sources[first + (j + 1) * step] : s0;
-            int[] s2 = j + 2 < count ? sources[first + (j + 2) * step] : s0;
-            int[] s3 = j + 3 < count ? sources[first + (j + 3) * step] : s0;
+            int[] s0 = sources[(first + j * step) & mask];
+            int[] s1 = j + 1 < count ? sources[(first + (j + 1) * step) & mask] : s0;
+            int[] s2 = j + 2 < count ? sources[(first + (j + 2) * step) & mask] : s0;
+            int[] s3 = j + 3 < count ? sources[(first + (j + 3) * step) & mask] : s0;
             int w0 = weights[k + j];
             int w1 = j + 1 < count ? weights[k + j + 1] : 0;
             int w2 = j + 2 < count ? weights[k + j + 2] : 0;
@@ -232,16 +258,21 @@ final class PillowResampler {
         }
     }
 
-    private static byte[] narrowed(int[][] rows) {
-        int stride = rows.length == 0 ? 0 : rows[0].length;
-        byte[] out = new byte[rows.length * stride];
-        for (int r = 0; r < rows.length; r++) {
-            int[] row = rows[r];
-            for (int i = 0; i < stride; i++) {
-                out[r * stride + i] = (byte) row[i];
-            }
+    /** Accumulators [0, length) to 8-bit values in place, with min and max so that the loop is vectorised. */
+    private static void clip8(int[] acc, int length) {
+        for (int i = 0; i < length; i++) {
+            acc[i] = Math.max(0, Math.min(acc[i] >> PRECISION_BITS, 255));
         }
-        return out;
+    }
+
+    private static void narrow(int[] values, byte[] out, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            out[offset + i] = (byte) values[i];
+        }
+    }
+
+    private static int ceilPowerOfTwo(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
     /** The 8-bit source rows as the resize reads them: premultiplied or converted from YCbCr if asked. */
@@ -251,7 +282,7 @@ final class PillowResampler {
         private final int rowLength;
         private final int bands;
         private final Read read;
-        private byte[] premultiplied;
+        private byte[] rgb;
 
         Rows(byte[] samples, int width, int bands, Read read) {
             this.samples = samples;
@@ -261,65 +292,88 @@ final class PillowResampler {
         }
 
         /**
-         * Rows [y, y + rows) as one array of rows of rowLength bytes, starting at {@link #start}: the samples
-         * themselves, or premultiplied copies of which only sample columns [from, from + length) are filled, the ones
-         * the caller reads (widened to whole pixels).
+         * Pixels [from, to) of rows [y, y + rows) transposed: sample b of pixel p goes to
+         * columns[((p - base) * bands + b) & mask][0, rows). Columns outer and rows inner, so that the few cache lines
+         * of each row being read stay in L1. Premultiplication and YCbCr conversion happen here, over whole columns
+         * of a pixel's bands, so only for the pixels the resize reads and in loops the JIT vectorises.
          */
-        private byte[] rows(int y, int rows, int from, int length) {
-            if (read != Read.PREMULTIPLY) {
-                return samples;
+        void transpose(int y, int rows, int from, int to, int base, int[][] columns, int mask) {
+            for (int p = from; p < to; p++) {
+                int q = (p - base) * bands;
+                for (int b = 0; b < bands; b++) {
+                    int[] column = columns[(q + b) & mask];
+                    int s = y * rowLength + p * bands + b;
+                    for (int r = 0; r < rows; r++, s += rowLength) {
+                        column[r] = samples[s] & 0xFF;
+                    }
+                }
+                if (read == Read.PREMULTIPLY) {
+                    int[] alpha = columns[(q + bands - 1) & mask];
+                    for (int b = 0; b < bands - 1; b++) {
+                        PillowConvert.premultiply(columns[(q + b) & mask], alpha, rows);
+                    }
+                } else if (read == Read.JPEG_YCC) {
+                    JpegColor.toRgb(columns[q & mask], columns[(q + 1) & mask], columns[(q + 2) & mask], rows);
+                }
             }
-            if (premultiplied == null || premultiplied.length < rows * rowLength) {
-                premultiplied = new byte[rows * rowLength];
-            }
-            int begin = from - from % bands;
-            int end = Math.min(rowLength, (from + length + bands - 1) / bands * bands);
-            for (int r = 0; r < rows; r++) {
-                PillowConvert.premultiply(samples, (y + r) * rowLength + begin, premultiplied, r * rowLength + begin,
-                        end - begin, bands);
-            }
-            return premultiplied;
-        }
-
-        private int start(int y) {
-            return read != Read.PREMULTIPLY ? y * rowLength : 0;
         }
 
         /**
-         * Rows [y, y + rows) transposed from sample column {@code from} on: columns[i][r] is sample from + i of row
-         * y + r. Columns outer and rows inner, so that the few cache lines of each row being read stay in L1. YCbCr
-         * is converted here, a whole column of each band at a time, and only for the columns the resize reads.
+         * Sample columns [from, from + length) of rows [y, y + rows), widened into rows[slot, slot + rows), when no
+         * horizontal pass is needed; from is a pixel's first band.
          */
-        void transpose(int y, int rows, int from, int[][] columns) {
-            byte[] in = rows(y, rows, from, columns.length);
-            int start = start(y) + from;
-            for (int i = 0; i < columns.length; i++) {
-                int[] column = columns[i];
-                int p = start + i;
-                for (int r = 0; r < rows; r++, p += rowLength) {
-                    column[r] = in[p] & 0xFF;
-                }
+        void widened(int y, int rows, int from, int length, int[][] out, int slot) {
+            if (read == Read.JPEG_YCC && rgb == null) {
+                rgb = JpegColor.toRgb(samples);
             }
-            if (read == Read.JPEG_YCC) {
-                // from is a pixel's first band, so the columns come in Y, Cb, Cr triples.
-                for (int i = 0; i + 2 < columns.length; i += 3) {
-                    JpegColor.toRgb(columns[i], columns[i + 1], columns[i + 2], rows);
-                }
-            }
-        }
-
-        /** Sample columns [from, from + length) of rows [y, y + rows), widened, when no horizontal pass is needed. */
-        int[][] widened(int y, int rows, int from, int length) {
-            byte[] in = read == Read.JPEG_YCC ? JpegColor.toRgb(samples) : rows(y, rows, from, length);
-            int[][] out = new int[rows][length];
+            byte[] in = read == Read.JPEG_YCC ? rgb : samples;
             for (int r = 0; r < rows; r++) {
-                int p = start(y) + r * rowLength + from;
-                int[] row = out[r];
+                int p = (y + r) * rowLength + from;
+                int[] row = out[slot + r];
                 for (int i = 0; i < length; i++) {
                     row[i] = in[p + i] & 0xFF;
                 }
+                if (read == Read.PREMULTIPLY) {
+                    PillowConvert.premultiply(row, length, bands);
+                }
             }
-            return out;
+        }
+    }
+
+    /**
+     * One thread's working arrays, grown as needed and kept for its next image: every image would otherwise allocate
+     * (and zero) them afresh. Their sizes depend on the filter widths and the window, not on the source's size.
+     */
+    private static final class Scratch {
+
+        final int[][] tile = new int[TILE][BLOCK_ROWS];
+        private int[][] columns = new int[0][];
+        private int[][] rows = new int[0][0];
+        private int rowLength;
+        private int[] acc = new int[0];
+
+        /** At least n columns of BLOCK_ROWS values. */
+        int[][] columns(int n) {
+            if (columns.length < n) {
+                columns = new int[n][BLOCK_ROWS];
+            }
+            return columns;
+        }
+
+        /** At least n rows of at least length values. */
+        int[][] rows(int n, int length) {
+            if (rows.length < n || rowLength < length) {
+                rowLength = Math.max(rowLength, length);
+                rows = new int[Math.max(rows.length, n)][rowLength];
+            }
+            return rows;
+        }
+
+        int[] acc(int length) {
+            if (acc.length < length) {
+                acc = new int[length];
+            }
+            return acc;
         }
     }
 

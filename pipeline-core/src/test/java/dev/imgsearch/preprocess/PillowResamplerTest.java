@@ -92,4 +92,40 @@ class PillowResamplerTest {
                             c.window));
         }
     }
+
+    static Stream<Arguments> alphaShapes() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (int bands : new int[] {2, 4}) {
+            // Both passes with an odd window offset, the horizontal pass only, the vertical pass only (no
+            // transposition: the rows are widened and premultiplied as they are), and a shrink whose column ring
+            // wraps many times per block.
+            cases.add(Arguments.of(new Case(333, 211, bands, PillowResampler.Read.PREMULTIPLY, 157, 99,
+                    new PillowResampler.Window(31, 17, 101, 63), 7L * bands)));
+            cases.add(Arguments.of(new Case(301, 150, bands, PillowResampler.Read.PREMULTIPLY, 123, 150,
+                    new PillowResampler.Window(13, 5, 97, 131), 11L * bands)));
+            cases.add(Arguments.of(new Case(150, 301, bands, PillowResampler.Read.PREMULTIPLY, 150, 123,
+                    new PillowResampler.Window(13, 5, 97, 111), 13L * bands)));
+            cases.add(Arguments.of(new Case(1501, 260, bands, PillowResampler.Read.PREMULTIPLY, 224, 38,
+                    new PillowResampler.Window(3, 1, 219, 37), 17L * bands)));
+        }
+        return cases.build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("alphaShapes")
+    void premultiplyingWhileTransposingGivesTheBytesOfPremultiplyingFirst(Case c) {
+        Random random = new Random(c.seed);
+        byte[] src = new byte[c.width * c.height * c.bands];
+        random.nextBytes(src);
+        // Transparent and opaque pixels, as most of clip-art's are, among partly transparent ones.
+        for (int i = c.bands - 1; i < src.length; i += c.bands) {
+            int kind = random.nextInt(3);
+            src[i] = kind == 0 ? 0 : kind == 1 ? (byte) 255 : src[i];
+        }
+        assertArrayEquals(
+                ReferenceResampler.bicubic8(src, c.width, c.height, c.bands, c.alpha, c.outWidth, c.outHeight,
+                        c.window),
+                PillowResampler.bicubic8(src, c.width, c.height, c.bands, c.alpha, c.outWidth, c.outHeight,
+                        c.window));
+    }
 }

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Pillow 9.4's 8-bit bicubic passes (Resample.c's ImagingResampleHorizontal_8bpc and ImagingResampleVertical_8bpc)
  * with their loops as Pillow writes them: per output pixel, per band, over the taps. The oracle that
  * {@link PillowResampler}'s reordered, vectorisable passes must match byte for byte; the coefficients are the
- * production ones, checked against Pillow itself by the golden tests.
+ * production ones, checked against Pillow itself by the golden tests. Premultiplication is Pillow's byte loop, done
+ * on whole rows before the passes, the two steps the resampler fuses into its transposition.
  */
 final class ReferenceResampler {
 
@@ -29,7 +30,7 @@ final class ReferenceResampler {
         for (int r = 0; r < tempRows; r++) {
             byte[] row = Arrays.copyOfRange(src, (firstRow + r) * width * bands, (firstRow + r + 1) * width * bands);
             if (alpha == PillowResampler.Read.PREMULTIPLY) {
-                PillowConvert.premultiply(row, 0, row, 0, row.length, bands);
+                premultiply(row, bands);
             }
             if (outWidth == width) {
                 System.arraycopy(row, window.x() * bands, temp, r * rowStride, rowStride);
@@ -65,6 +66,17 @@ final class ReferenceResampler {
             }
         }
         return out;
+    }
+
+    /** Convert.c's rgbA2rgba and lA2la as Pillow writes them: every colour sample MULDIV255'd by its pixel's alpha. */
+    private static void premultiply(byte[] row, int bands) {
+        for (int i = 0; i < row.length; i += bands) {
+            int alpha = row[i + bands - 1] & 0xFF;
+            for (int b = 0; b < bands - 1; b++) {
+                int tmp = (row[i + b] & 0xFF) * alpha + 128;
+                row[i + b] = (byte) (((tmp >> 8) + tmp) >> 8);
+            }
+        }
     }
 
     private static byte clip8(int accumulator) {

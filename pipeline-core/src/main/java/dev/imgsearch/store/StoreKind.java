@@ -1,6 +1,7 @@
 package dev.imgsearch.store;
 
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One kind of vector store, named by the scheme of its {@link StoreUri}s. Each implementation lives in its own
@@ -43,7 +44,7 @@ public interface StoreKind {
      *
      * @see StoreUri#openShardedBuild
      */
-    default ShardedBuild openShardedBuild(StoreUri uri, long rows, int parallelism) {
+    default ShardedBuild openShardedBuild(StoreUri uri, LongSupplier rows, int parallelism) {
         throw new UnsupportedOperationException(form() + " stores are not built shard by shard");
     }
 

@@ -3,6 +3,7 @@ package dev.imgsearch.store;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -66,11 +67,17 @@ public record StoreUri(String text, StoreKind kind, String location, Map<String,
      * Opens the store for a build whose tasks write one shard each, for a kind with {@link
      * StoreCapability#SHARDED_BUILD}; creates nothing yet.
      *
-     * @param rows        how many rows the build reads, which sizes the shards of a store it creates
+     * @param rows        how many rows the build reads, which sizes the shards of a store it creates; asked only
+     *                    when this creates a store and the URI names no shard count, as counting may read the input
      * @param parallelism how many tasks can run at once
      */
-    public ShardedBuild openShardedBuild(long rows, int parallelism) {
+    public ShardedBuild openShardedBuild(LongSupplier rows, int parallelism) {
         return kind.openShardedBuild(this, rows, parallelism);
+    }
+
+    /** {@link #openShardedBuild(LongSupplier, int)} for a row count already known. */
+    public ShardedBuild openShardedBuild(long rows, int parallelism) {
+        return openShardedBuild(() -> rows, parallelism);
     }
 
     /** Opens the store; a store this creates gets the image fields ({@link MetadataSchema#IMAGES}). */

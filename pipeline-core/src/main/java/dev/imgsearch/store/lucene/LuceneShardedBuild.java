@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 
 /**
  * The driver's side of a build of a sharded Lucene store: holds the store's lock, knows its published state (a store
@@ -48,9 +49,10 @@ final class LuceneShardedBuild implements ShardedBuild {
     /**
      * @param asked  the settings the URI asks for, null for none (a new store gets the defaults)
      * @param shards the shard count the URI asks for, 0 for none (a new store gets {@link ShardCount#choose})
+     * @param rows   the build's rows, asked only for that choice
      */
     static LuceneShardedBuild open(String location, Map<String, String> hadoopConf, LuceneIndexSettings asked,
-                                   int shards, long rows, int parallelism, int searchCandidates) {
+                                   int shards, LongSupplier rows, int parallelism, int searchCandidates) {
         StoreRoot root = LuceneStoreKind.root(location, hadoopConf);
         AutoCloseable lock = null;
         try {
@@ -64,7 +66,7 @@ final class LuceneShardedBuild implements ShardedBuild {
                 base = singleIndex((LocalRoot) root);
             } else {
                 existed = false;
-                int count = shards > 0 ? shards : ShardCount.choose(rows, parallelism);
+                int count = shards > 0 ? shards : ShardCount.choose(rows.getAsLong(), parallelism);
                 base = ShardedLuceneStore.empty(asked != null ? asked : LuceneIndexSettings.DEFAULT, count);
             }
             LuceneIndexSettings actual = base.indexSettings(root.describe());

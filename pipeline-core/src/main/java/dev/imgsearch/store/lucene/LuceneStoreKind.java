@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * {@code lucene:DIR}: an embedded store of one or more shards, each a Lucene index ({@link ShardedLuceneStore}), in a
@@ -92,7 +93,7 @@ public final class LuceneStoreKind implements StoreKind {
     }
 
     @Override
-    public ShardedBuild openShardedBuild(StoreUri uri, long rows, int parallelism) {
+    public ShardedBuild openShardedBuild(StoreUri uri, LongSupplier rows, int parallelism) {
         return LuceneShardedBuild.open(uri.location(), uri.hadoopConf(), settings(uri), shards(uri), rows, parallelism,
                 uri.intOption(CANDIDATES, LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES));
     }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +184,30 @@ class ShardedBuildTest {
         assertEquals(2, ShardCount.choose(100_000, 2));
         assertEquals(8, ShardCount.choose(10_000_000, 8));
         assertEquals(50, ShardCount.choose(100_000_000, 8), "no shard grows past the most one task should build");
+    }
+
+    @Test
+    void theRowsAreCountedOnlyWhenANewStoreChoosesItsShardCount() {
+        LongSupplier uncounted = () -> {
+            throw new AssertionError("the rows were counted");
+        };
+        StoreUri asked = StoreUri.parse("lucene:" + tmp.resolve("asked") + "?shards=2");
+        try (ShardedBuild build = asked.openShardedBuild(uncounted, 2)) {
+            assertEquals(2, build.plan().shards());
+            build.abandon();
+        }
+        StoreUri existing = StoreUri.parse("lucene:" + tmp.resolve("counted-once"));
+        build(existing, records(0, 10, 9), List.of());
+        try (ShardedBuild build = existing.openShardedBuild(uncounted, 2)) {
+            assertEquals(1, build.plan().shards(), "the store keeps the count it chose from its first build's rows");
+        }
+        int[] counted = {0};
+        StoreUri chosen = StoreUri.parse("lucene:" + tmp.resolve("chosen"));
+        try (ShardedBuild build = chosen.openShardedBuild(() -> ++counted[0] * 100_000L, 2)) {
+            assertEquals(2, build.plan().shards());
+            build.abandon();
+        }
+        assertEquals(1, counted[0]);
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -41,21 +43,23 @@ import scala.Tuple2;
  * The build job: embeddings Parquet → a vector store. Only rows the store lacks, or holds for different image bytes,
  * are written, so a re-run is idempotent and a run over a grown embeddings set adds only what is new.
  *
- * <p>Everything that can be wrong with the input is found before the store is touched: the model that made it is
- * checked against the one the store records (and recorded in a new store), every row is read once (a corrupt part
- * fails the build naming the file), its dimension checked against the store's, and the share of the store {@link
- * Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did not exist is
- * created only when the build succeeds, so a failed build leaves none behind.
+ * <p>Everything that can be wrong with the input is found before anything is published: the model that made it is
+ * checked against the one the store records (and recorded in a new store), every row is read (a corrupt part fails
+ * the build naming the file) and its dimension checked against the others' and the store's, and the share of the
+ * store {@link Removal#REMOVE_MISSING} would delete checked against {@link #MAX_REMOVED_PERCENT}. A store that did
+ * not exist is created only when the build succeeds, so a failed build leaves none behind.
  *
  * <p>A store built shard by shard (Lucene, {@link StoreCapability#SHARDED_BUILD}) is written by one task per shard,
  * on the executors, each from every row routed to it by id: the task compares them with its own shard's stored keys,
- * so nothing of the store reaches the driver but each shard's counts and commit point. The share {@link
- * Removal#REMOVE_MISSING} would delete is checked when every shard has counted its own, before anything is published;
- * the driver then publishes the shards in one atomic step, or drops them, so a failed, refused or killed build leaves
- * the store as it was. Any other store is checked against its keys, read on the driver (a few hundred bytes per
- * record): a remote store that accepts parallel writers (Chroma) is written from the executors, one client per
- * partition; any other store has a single writer, fed on the driver one partition at a time, so no step holds every
- * row in memory.
+ * so nothing of the store reaches the driver but each shard's counts, dimensions and commit point. The rows are read
+ * once, by that job, into shards no reader sees yet: a corrupt part, a task that met two dimensions or one other than
+ * the store's, tasks that disagree, or the share {@link Removal#REMOVE_MISSING} would delete (checked when every
+ * shard has counted its own) refuse the build before anything is published; the driver then publishes the shards in
+ * one atomic step, or drops them, so a failed, refused or killed build leaves the store as it was. Any other store is
+ * first checked by reading the rows (their count and dimensions), then against its keys, read on the driver (a
+ * few hundred bytes per record): a remote store that accepts parallel writers (Chroma) is written from the executors,
+ * one client per partition; any other store has a single writer, fed on the driver one partition at a time, so no
+ * step holds every row in memory.
  */
 public final class BuildJob {
 
@@ -106,7 +110,7 @@ public final class BuildJob {
                     embeddings, store);
         }
         Changes changes = store.has(StoreCapability.SHARDED_BUILD)
-                ? buildShards(input.rows(), store, model, batchSize, removal, spark.sparkContext().defaultParallelism())
+                ? buildShards(input, store, model, batchSize, removal, spark.sparkContext().defaultParallelism())
                 : buildThroughOneStore(input.rows(), store, model, batchSize, removal);
         double seconds = (System.nanoTime() - started) / 1e9;
         BuildReport report = new BuildReport(store.text(), changes.embeddings(), changes.written(),
@@ -171,14 +175,14 @@ public final class BuildJob {
 
     /**
      * Builds one task per shard: every row is shuffled to its shard's task, which compares it with the keys its shard
-     * holds, writes what is new or changed and deletes what is gone; the driver receives only each shard's counts
-     * and new commit point, and publishes them all, or nothing. Only the manifest is read on the driver, so a store on
-     * s3a is never copied there.
+     * holds, writes what is new or changed and deletes what is gone; the driver receives only each shard's counts,
+     * dimensions and new commit point, and publishes them all, or nothing. Only the manifest (and, for a new store
+     * that chooses its shard count, the input's Parquet footers) is read on the driver, so a store on s3a is never
+     * copied there, and the tasks' read is the only pass over the rows.
      */
-    private static Changes buildShards(Dataset<Row> rows, StoreUri store, Optional<ModelIdentity> model,
+    private static Changes buildShards(EmbeddingsInput input, StoreUri store, Optional<ModelIdentity> model,
             int batchSize, Removal removal, int parallelism) {
-        InputShape shape = InputShape.of(rows);
-        try (ShardedBuild build = store.openShardedBuild(shape.rows(), parallelism)) {
+        try (ShardedBuild build = store.openShardedBuild(input::rowCount, parallelism)) {
             try {
                 if (model.isPresent()) {
                     Optional<ModelIdentity> held = build.model();
@@ -188,25 +192,27 @@ public final class BuildJob {
                     }
                     build.recordModel(model.get());
                 }
-                shape.requireDimension(build.dimension(), store);
-                LOG.info("{} embeddings against the {} records of {}", shape.rows(), build.count(), store);
                 ShardedBuild.Plan plan = build.plan();
+                LOG.info("building the {} shards of {} ({} records)", plan.shards(), store, build.count());
+                int storeDimension = build.dimension().orElse(0);
                 // Integer keys 0..N-1 hash to themselves, so partition i holds exactly the records of shard i.
-                List<ShardBuildTask.Outcome> outcomes = rows.javaRDD()
+                List<ShardBuildTask.Outcome> outcomes = input.rows().javaRDD()
                         .mapToPair(row -> {
                             EmbeddingRecord record = EmbeddingsInput.toRecord(row);
                             return new Tuple2<>(plan.shardOf(record.id()), record);
                         })
                         .partitionBy(new HashPartitioner(plan.shards()))
                         .mapPartitionsWithIndex((shard, records) -> List.of(ShardBuildTask.run(plan, shard,
-                                records, removal, batchSize)).iterator(), true)
+                                records, storeDimension, removal, batchSize)).iterator(), true)
                         .collect();
+                InputShape shape = InputShape.of(outcomes);
+                shape.requireDimension(build.dimension(), store);
                 long written = outcomes.stream().mapToLong(ShardBuildTask.Outcome::written).sum();
                 long removed = outcomes.stream().mapToLong(ShardBuildTask.Outcome::removed).sum();
                 // Checked once every shard has counted its own: nothing is published over the limit.
                 requireWithinRemovalLimit(removal, removed, build.count(), store);
-                LOG.info("{} shards written ({} rows written, {} removed); publishing them", outcomes.size(), written,
-                        removed);
+                LOG.info("{} shards written from {} embeddings ({} rows written, {} removed); publishing them",
+                        outcomes.size(), shape.rows(), written, removed);
                 build.publish(outcomes.stream().map(ShardBuildTask.Outcome::result).toList());
                 long count = outcomes.stream().mapToLong(outcome -> outcome.result().count()).sum();
                 return new Changes(shape.rows(), written, removed, count);
@@ -270,12 +276,10 @@ public final class BuildJob {
         }
     }
 
-    /**
-     * How many rows there are to write and their one dimension, found by reading every one once, whole, so an
-     * unreadable part fails here, before any write.
-     */
+    /** How many rows there are to write and their one dimension. */
     private record InputShape(long rows, int dimension) {
 
+        /** Found by reading every row once, whole, so an unreadable part fails here, before any write. */
         static InputShape of(Dataset<Row> rows) {
             Row summary = rows.agg(count("*"), min(size(rows.col("embedding"))), max(size(rows.col("embedding"))))
                     .first();
@@ -283,13 +287,28 @@ public final class BuildJob {
             if (count == 0) {
                 return new InputShape(0, 0);
             }
-            int smallest = summary.getInt(1);
-            int largest = summary.getInt(2);
+            requireOneDimension(summary.getInt(1), summary.getInt(2));
+            return new InputShape(count, summary.getInt(1));
+        }
+
+        /** As the shard tasks saw the rows: a task that met two dimensions, or two tasks that disagree, refuse. */
+        static InputShape of(List<ShardBuildTask.Outcome> outcomes) {
+            IntSummaryStatistics dimensions = outcomes.stream()
+                    .flatMapToInt(outcome -> IntStream.of(outcome.dimension(), outcome.conflicting()))
+                    .filter(dimension -> dimension != 0).summaryStatistics();
+            long rows = outcomes.stream().mapToLong(ShardBuildTask.Outcome::rows).sum();
+            if (dimensions.getCount() == 0) {
+                return new InputShape(rows, 0);
+            }
+            requireOneDimension(dimensions.getMin(), dimensions.getMax());
+            return new InputShape(rows, dimensions.getMin());
+        }
+
+        private static void requireOneDimension(int smallest, int largest) {
             if (smallest != largest) {
                 throw new IllegalArgumentException("the embeddings mix dimensions " + smallest + " and " + largest
                         + ": they come from more than one model");
             }
-            return new InputShape(count, smallest);
         }
 
         void requireDimension(OptionalInt storeDimension, StoreUri store) {

@@ -4,62 +4,105 @@ import dev.imgsearch.common.OneLine;
 import dev.imgsearch.embed.EmbedOutput;
 import dev.imgsearch.embed.Embeddings;
 import dev.imgsearch.embed.Provenance;
+import dev.imgsearch.record.EmbeddingParquet;
 import dev.imgsearch.record.EmbeddingRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads the embeddings an embed job wrote, as Spark rows and back as records. */
 final class EmbeddingsInput {
 
-    private static final List<String> REQUIRED = List.of("id", "uri", "width", "height", "sha256", "model", "embedding");
+    /**
+     * What Spark reads: the embed job's layout, given rather than inferred (inferring runs a Spark job, one task on an
+     * executor, for every build). A column an older output lacks reads as null, as {@link #optional} expects.
+     */
+    private static final StructType SCHEMA = SparkSchemas.of(EmbeddingParquet.EMBEDDINGS);
+    private static final List<String> REQUIRED = EmbeddingParquet.EMBEDDINGS.getFields().stream()
+            .filter(field -> field.getRepetition() == Type.Repetition.REQUIRED).map(Type::getName).toList();
 
+    private final String location;
+    private final Embeddings embeddings;
+    private final Configuration conf;
     private final Dataset<Row> rows;
     private final Optional<Provenance> provenance;
 
-    private EmbeddingsInput(Dataset<Row> rows, Optional<Provenance> provenance) {
+    private EmbeddingsInput(String location, Embeddings embeddings, Configuration conf, Dataset<Row> rows,
+            Optional<Provenance> provenance) {
+        this.location = location;
+        this.embeddings = embeddings;
+        this.conf = conf;
         this.rows = rows;
         this.provenance = provenance;
     }
 
     /**
      * {@code location} is an embed job's output root (its committed shards are read) or a Parquet file or folder of
-     * embedding rows.
+     * embedding rows. The first file's footer must name every column the layout requires (Spark, inferring, read
+     * that one footer too).
      *
      * @throws IllegalArgumentException when there are no embeddings there
      * @throws EmbedOutput.MixedOutputException when the output's shards were made by different models
      */
     static EmbeddingsInput open(SparkSession spark, String location) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
         Embeddings embeddings;
         Optional<Provenance> provenance;
         try {
-            embeddings = Embeddings.at(location, spark.sparkContext().hadoopConfiguration());
+            embeddings = Embeddings.at(location, conf);
             provenance = embeddings.provenance();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + location + ": " + OneLine.of(e), e);
         }
-        Dataset<Row> rows;
-        try {
-            rows = spark.read().parquet(embeddings.files().stream().map(Path::toString).toArray(String[]::new));
-        } catch (Exception e) {
-            // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
-            throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
-        }
-        List<String> columns = List.of(rows.columns());
+        MessageType first = footer(location, embeddings.files().get(0), conf, ParquetFileReader::getFileMetaData)
+                .getSchema();
+        List<String> columns = first.getFields().stream().map(Type::getName).toList();
         for (String column : REQUIRED) {
             if (!columns.contains(column)) {
                 throw new IllegalArgumentException(location + " is not an embeddings output: it has no '" + column
                         + "' column (columns: " + columns + ")");
             }
         }
-        return new EmbeddingsInput(rows, provenance);
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().schema(SCHEMA)
+                    .parquet(embeddings.files().stream().map(Path::toString).toArray(String[]::new));
+        } catch (Exception e) {
+            // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
+            throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
+        }
+        return new EmbeddingsInput(location, embeddings, conf, rows, provenance);
+    }
+
+    /** The rows of every file, from their footers, on the driver: no Spark job, no data page read. */
+    long rowCount() {
+        long count = 0;
+        for (Path file : embeddings.files()) {
+            count += footer(location, file, conf, ParquetFileReader::getRecordCount);
+        }
+        return count;
+    }
+
+    private static <T> T footer(String location, Path file, Configuration conf, Function<ParquetFileReader, T> read) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            return read.apply(reader);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(file.toString(), location, e, e);
+        }
     }
 
     /** The rows, as Spark reads them. */
@@ -81,13 +124,17 @@ final class EmbeddingsInput {
                     Map<String, String> parameters = spark.getMessageParameters();
                     String file = parameters.getOrDefault("path", parameters.get("file"));
                     if (file != null) {
-                        throw new IllegalArgumentException("cannot read " + file + " of the embeddings at " + location
-                                + " (truncated or corrupt?): " + OneLine.of(t.getCause() == null ? t : t.getCause()), e);
+                        throw unreadable(file, location, t.getCause() == null ? t : t.getCause(), e);
                     }
                 }
             }
             throw e;
         }
+    }
+
+    private static IllegalArgumentException unreadable(String file, String location, Throwable why, Exception e) {
+        return new IllegalArgumentException("cannot read " + file + " of the embeddings at " + location
+                + " (truncated or corrupt?): " + OneLine.of(why), e);
     }
 
     /** The model and preprocessing the rows were made with, when an embed output's markers say. */

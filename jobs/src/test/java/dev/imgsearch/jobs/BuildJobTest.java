@@ -9,10 +9,12 @@ import dev.imgsearch.embed.EmbedOutputFixtures;
 import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.model.ModelFetcher;
 import dev.imgsearch.model.ModelIdentity;
+import dev.imgsearch.record.EmbeddingParquet;
 import dev.imgsearch.record.RecordIds;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
+import dev.imgsearch.store.ShardedBuild;
 import dev.imgsearch.store.StoreUri;
 import dev.imgsearch.store.VectorRecord;
 import dev.imgsearch.store.VectorStore;
@@ -28,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -272,16 +276,18 @@ class BuildJobTest {
         assertEquals(95, count(store));
     }
 
-    @Test
-    void aTruncatedPartFailsNamingTheFileAndCreatesNoStore() throws IOException {
-        Path embeddings = tmp.resolve("emb-truncated");
+    /** Without a shard count the driver reads the footers to choose one; with one, the shard tasks meet the part. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "?shards=2"})
+    void aTruncatedPartFailsNamingTheFileAndCreatesNoStore(String options) throws IOException {
+        Path embeddings = tmp.resolve("emb-truncated" + options.length());
         EmbeddingFixtures.writePart(embeddings, "good", 0, 50, "v1");
         EmbeddingFixtures.writePart(embeddings, "torn", 50, 50, "v1");
         truncate(embeddings.resolve("embeddings/part-torn.parquet"));
-        Path index = tmp.resolve("never-built");
+        Path index = tmp.resolve("never-built" + options.length());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> build(embeddings, "lucene:" + index, 64, BuildJob.Removal.KEEP));
+                () -> build(embeddings, "lucene:" + index + options, 64, BuildJob.Removal.KEEP));
 
         assertTrue(e.getMessage().contains("part-torn.parquet"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
@@ -324,6 +330,110 @@ class BuildJobTest {
             assertEquals(3, opened.count(), "nothing of the other model was written");
             assertEquals(Optional.of(EmbedOutputFixtures.PROVENANCE.model()), opened.model());
         }
+    }
+
+    @Test
+    void rowsOfTwoDimensionsInOneShardRefuseTheBuildAndCreateNoStore() throws IOException {
+        Path embeddings = tmp.resolve("emb-two-dims");
+        EmbeddingFixtures.writePart(embeddings, "a", IntStream.range(0, 30).toArray(), 32);
+        EmbeddingFixtures.writePart(embeddings, "b", IntStream.range(30, 40).toArray(), 16);
+        Path index = tmp.resolve("two-dims-index");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(embeddings, "lucene:" + index + "?shards=1", 64, BuildJob.Removal.KEEP));
+
+        assertEquals("the embeddings mix dimensions 16 and 32: they come from more than one model", e.getMessage());
+        assertFalse(Files.exists(index), "a refused build leaves no store");
+    }
+
+    /** Each shard's task sees one dimension only: the driver, comparing the shards, refuses. */
+    @Test
+    void shardsOfDifferentDimensionsRefuseTheBuildAndCreateNoStore() throws IOException {
+        Path index = tmp.resolve("disagreeing-index");
+        StoreUri store = StoreUri.parse("lucene:" + index + "?shards=2");
+        ShardedBuild.Plan plan;
+        try (ShardedBuild probe = store.openShardedBuild(0, 1)) {
+            plan = probe.plan();
+            probe.abandon();
+        }
+        Map<Boolean, List<Integer>> byShard = IntStream.range(0, 40).boxed().collect(Collectors.partitioningBy(
+                i -> plan.shardOf(RecordIds.forUri(EmbeddingFixtures.uri(i))) == 0));
+        assertFalse(byShard.get(true).isEmpty() || byShard.get(false).isEmpty(), "both shards get rows");
+        Path embeddings = tmp.resolve("emb-disagreeing");
+        EmbeddingFixtures.writePart(embeddings, "zero",
+                byShard.get(true).stream().mapToInt(Integer::intValue).toArray(), 32);
+        EmbeddingFixtures.writePart(embeddings, "one",
+                byShard.get(false).stream().mapToInt(Integer::intValue).toArray(), 8);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(embeddings, store.text(), 64, BuildJob.Removal.KEEP));
+
+        assertEquals("the embeddings mix dimensions 8 and 32: they come from more than one model", e.getMessage());
+        assertFalse(Files.exists(index), "a refused build leaves no store");
+    }
+
+    @Test
+    void embeddingsOfAnotherDimensionThanTheStoresLeaveItAsItWas() throws IOException {
+        Path first = tmp.resolve("emb-dim-32");
+        EmbeddingFixtures.writePart(first, "a", 0, 50, "v1");
+        Path dir = tmp.resolve("dim-32-index");
+        String store = "lucene:" + dir + "?shards=2";
+        build(first, store, 64, BuildJob.Removal.KEEP);
+        Map<String, Long> before = filesOf(dir);
+        Path other = tmp.resolve("emb-dim-16");
+        EmbeddingFixtures.writePart(other, "b", IntStream.range(0, 60).toArray(), 16);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(other, store, 64, BuildJob.Removal.KEEP));
+
+        assertEquals("the embeddings have dimension 16 but " + store + " holds vectors of dimension "
+                + EmbeddingFixtures.DIM + ": build it from the same model", e.getMessage());
+        assertEquals(50, count(store));
+        assertEquals(before, filesOf(dir), "every file of the store is as it was");
+    }
+
+    @Test
+    void anOutputOfAnOlderVersionWithoutTheOptionalColumnsStillBuilds() throws IOException {
+        Path current = tmp.resolve("emb-current");
+        EmbeddingFixtures.writePart(current, "a", 0, 20, "v1");
+        Path older = tmp.resolve("emb-older");
+        spark.read().parquet(current.resolve("embeddings").toString())
+                .drop("caption", "label", "metadata", "source_offset", "source_length")
+                .write().parquet(older.resolve("embeddings").toString());
+        String store = "lucene:" + tmp.resolve("older-index");
+
+        assertEquals(20, build(older, store, 64, BuildJob.Removal.KEEP).written());
+
+        try (VectorStore opened = StoreUri.parse(store).open(OpenMode.READ_ONLY)) {
+            VectorRecord record = opened.get(RecordIds.forUri(EmbeddingFixtures.uri(4))).orElseThrow();
+            assertEquals(RecordIds.sha256Hex((EmbeddingFixtures.uri(4) + "v1").getBytes()),
+                    record.metadata().get(MetadataSchema.SHA256));
+            assertFalse(record.metadata().containsKey(MetadataSchema.CAPTION), record.metadata().toString());
+        }
+    }
+
+    @Test
+    void parquetOfOtherRowsIsNotAnEmbeddingsOutput() {
+        Path other = tmp.resolve("not-embeddings");
+        spark.sql("SELECT 'a' AS id, 'file:/a' AS uri").write().parquet(other.toString());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(other, "lucene:" + tmp.resolve("not-built"), 64, BuildJob.Removal.KEEP));
+
+        assertTrue(e.getMessage().startsWith(other + " is not an embeddings output: it has no 'width' column"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("not-built")));
+    }
+
+    /** The schema given to Spark is the one it would infer from an embed job's file. */
+    @Test
+    void theGivenSchemaIsTheInferredOne() throws IOException {
+        Path embeddings = tmp.resolve("emb-schema");
+        EmbeddingFixtures.writePart(embeddings, "a", 0, 3, "v1");
+        String file = embeddings.resolve("embeddings/part-a.parquet").toString();
+
+        assertEquals(spark.read().parquet(file).schema(),
+                spark.read().schema(SparkSchemas.of(EmbeddingParquet.EMBEDDINGS)).parquet(file).schema());
     }
 
     /** Cuts the file in half, footer and all, as a full disk or a killed copy leaves it. */

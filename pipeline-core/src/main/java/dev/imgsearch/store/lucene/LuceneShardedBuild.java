@@ -28,15 +28,16 @@ final class LuceneShardedBuild implements ShardedBuild {
     private final Map<String, String> hadoopConf;
     private final AutoCloseable lock;
     private final boolean existed;
-    private final String buildId = WriterIds.next();
+    private final String buildId;
     private final int searchCandidates;
     private StoreManifest base;
     private ModelIdentity model;
     private boolean closed;
 
     private LuceneShardedBuild(StoreRoot root, String location, Map<String, String> hadoopConf, AutoCloseable lock,
-                               boolean existed, StoreManifest base, int searchCandidates) {
+                               String buildId, boolean existed, StoreManifest base, int searchCandidates) {
         this.root = root;
+        this.buildId = buildId;
         this.location = location;
         this.hadoopConf = hadoopConf;
         this.lock = lock;
@@ -54,6 +55,7 @@ final class LuceneShardedBuild implements ShardedBuild {
     static LuceneShardedBuild open(String location, Map<String, String> hadoopConf, LuceneIndexSettings asked,
                                    int shards, LongSupplier rows, int parallelism, int searchCandidates) {
         StoreRoot root = LuceneStoreKind.root(location, hadoopConf);
+        String buildId = WriterIds.next();
         AutoCloseable lock = null;
         try {
             lock = root.lockForWriting();
@@ -79,9 +81,13 @@ final class LuceneShardedBuild implements ShardedBuild {
                         + " shards, not " + shards + ": the shard count is fixed when a store is created; build into "
                         + "a new store to change it");
             }
-            return new LuceneShardedBuild(root, location, hadoopConf, lock, existed, base, searchCandidates);
+            return new LuceneShardedBuild(root, location, hadoopConf, lock, buildId, existed, base, searchCandidates);
         } catch (IOException | RuntimeException e) {
             closeQuietly(lock);
+            if (lock != null) {
+                // Counting the rows of a new store can fail (an unreadable input): the lock made its directory.
+                removeQuietly(root, buildId, e);
+            }
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -178,6 +184,14 @@ final class LuceneShardedBuild implements ShardedBuild {
         if (!closed) {
             closed = true;
             closeQuietly(lock);
+        }
+    }
+
+    private static void removeQuietly(StoreRoot root, String buildId, Exception failure) {
+        try {
+            root.removeWrittenBy(buildId);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

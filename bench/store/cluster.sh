@@ -5,7 +5,8 @@
 # and once with =2. Two shards both times, so the work is identical: one executor writes them one after the other,
 # two write one each. Prints each build's time as a whole command (driver JVM start included) and as the job's own
 # (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
-# vectors: the bound these 2 vCPUs put on HNSW insertion.
+# vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
+# registered, and each stage's time with its tasks' run, CPU and GC times.
 # Usage: [PIN=0|1] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]   (default 100000 512; needs mvn -DskipTests package first;
 # DATA_CACHE: see bench_embeddings in bench/lib.sh)
 set -euo pipefail
@@ -51,6 +52,9 @@ declare -A wall job
 for cores in 1 2; do
   store="lucene:$work/lucene-$cores?shards=2"
   echo "== spark.cores.max=$cores: imgsearch build --store $store"
+  # Spark's event log, for where the time went (spark_events.py): executors' registration, each stage and its tasks'
+  # run, CPU and GC times.
+  mkdir -p "$work/events-$cores"
   start=$(date +%s.%N)
   # The driver is the imgsearch command itself (its jar's classpath holds Spark); executors get our classes from the
   # spark-submit jar, as under spark-submit.
@@ -58,9 +62,13 @@ for cores in 1 2; do
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
     --conf spark.executor.memory=1800m --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
-    --conf spark.ui.enabled=false >"$work/build-$cores.log" 2>&1 || { cat "$work/build-$cores.log"; exit 1; }
+    --conf spark.ui.enabled=false --conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false \
+    --conf spark.eventLog.rolling.enabled=false \
+    --conf spark.eventLog.dir="file://$work/events-$cores" >"$work/build-$cores.log" 2>&1 \
+    || { cat "$work/build-$cores.log"; exit 1; }
   end=$(date +%s.%N)
   grep -E "BuildJob: [0-9]|built|records$|peak RSS" "$work/build-$cores.log"
+  python3 bench/store/spark_events.py "$(ls "$work/events-$cores"/* | head -1)"
   wall[$cores]=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end")
   job[$cores]=$(sed -n 's/.*records in the store; \([0-9.]*\) s (.*/\1/p' "$work/build-$cores.log" | tail -1)
   python3 -c "import sys; w, j, n = map(float, sys.argv[1:]); print(f'whole command {w:.1f} s = {n / w:.0f} vectors/s; the job {j:.1f} s = {n / j:.0f} vectors/s')" \

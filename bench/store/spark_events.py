@@ -1,0 +1,48 @@
+"""Where a Spark application's time went, from its event log (spark.eventLog.enabled, uncompressed).
+
+Usage: python3 spark_events.py EVENT_LOG_FILE
+
+Prints, in seconds from the application's start: each executor's registration, and each stage's start and end
+with its tasks' executor run time, CPU time and JVM GC time (Spark's own task metrics), so a stage that scales
+badly shows whether its tasks ran on the CPU (cpu ~ run), waited (cpu < run) or collected garbage (gc).
+"""
+import json
+import sys
+
+
+def main(path):
+    start = None
+    stages = {}
+    tasks = {}
+    lines = []
+    with open(path) as log:
+        for line in log:
+            event = json.loads(line)
+            kind = event["Event"]
+            if kind == "SparkListenerApplicationStart":
+                start = event["Timestamp"]
+            elif kind == "SparkListenerExecutorAdded":
+                lines.append((event["Timestamp"], f"executor {event['Executor ID']} registered"))
+            elif kind == "SparkListenerStageCompleted":
+                info = event["Stage Info"]
+                stages[info["Stage ID"]] = info
+            elif kind == "SparkListenerTaskEnd":
+                tasks.setdefault(event["Stage ID"], []).append(event)
+    for stage_id, info in sorted(stages.items()):
+        done = tasks.get(stage_id, [])
+        parts = []
+        for task in sorted(done, key=lambda t: t["Task Info"]["Launch Time"]):
+            metrics = task.get("Task Metrics") or {}
+            parts.append("exec %s run %.1f cpu %.1f gc %.1f" % (
+                task["Task Info"]["Executor ID"], metrics.get("Executor Run Time", 0) / 1e3,
+                metrics.get("Executor CPU Time", 0) / 1e9, metrics.get("JVM GC Time", 0) / 1e3))
+        name = info["Stage Name"].split(" at ")[0]
+        lines.append((info["Submission Time"], "stage %d (%s, %d tasks) %.1f s: %s" % (
+            stage_id, name, len(done), (info["Completion Time"] - info["Submission Time"]) / 1e3,
+            "; ".join(parts[:8]) + ("; ..." if len(parts) > 8 else ""))))
+    for at, text in sorted(lines):
+        print("  %6.1f s  %s" % ((at - start) / 1e3, text))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -67,7 +67,7 @@ for cores in 1 2; do
     --conf spark.eventLog.dir="file://$work/events-$cores" >"$work/build-$cores.log" 2>&1 \
     || { cat "$work/build-$cores.log"; exit 1; }
   end=$(date +%s.%N)
-  grep -E "BuildJob: [0-9]|built|records$|peak RSS" "$work/build-$cores.log"
+  grep -E "INFO  BuildJob:|records$|peak RSS" "$work/build-$cores.log"
   python3 bench/store/spark_events.py "$(ls "$work/events-$cores"/* | head -1)"
   wall[$cores]=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end")
   job[$cores]=$(sed -n 's/.*records in the store; \([0-9.]*\) s (.*/\1/p' "$work/build-$cores.log" | tail -1)

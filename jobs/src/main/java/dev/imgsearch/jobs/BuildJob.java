@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.size;
 
 import dev.imgsearch.embed.Provenance;
 import dev.imgsearch.model.ModelIdentity;
-import dev.imgsearch.record.EmbeddingRecord;
 import dev.imgsearch.store.MetadataSchema;
 import dev.imgsearch.store.ModelMismatchException;
 import dev.imgsearch.store.OpenMode;
@@ -28,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -110,7 +110,7 @@ public final class BuildJob {
                     embeddings, store);
         }
         Changes changes = store.has(StoreCapability.SHARDED_BUILD)
-                ? buildShards(input, store, model, batchSize, removal, spark.sparkContext().defaultParallelism())
+                ? buildShards(spark, input, store, model, batchSize, removal)
                 : buildThroughOneStore(input.rows(), store, model, batchSize, removal);
         double seconds = (System.nanoTime() - started) / 1e9;
         BuildReport report = new BuildReport(store.text(), changes.embeddings(), changes.written(),
@@ -180,9 +180,11 @@ public final class BuildJob {
      * that chooses its shard count, the input's Parquet footers) is read on the driver, so a store on s3a is never
      * copied there, and the tasks' read is the only pass over the rows.
      */
-    private static Changes buildShards(EmbeddingsInput input, StoreUri store, Optional<ModelIdentity> model,
-            int batchSize, Removal removal, int parallelism) {
-        try (ShardedBuild build = store.openShardedBuild(input::rowCount, parallelism)) {
+    private static Changes buildShards(SparkSession spark, EmbeddingsInput input, StoreUri store,
+            Optional<ModelIdentity> model, int batchSize, Removal removal) {
+        Map<String, String> hadoop = hadoopSettings(spark);
+        try (ShardedBuild build = store.openShardedBuild(input::rowCount,
+                spark.sparkContext().defaultParallelism())) {
             try {
                 if (model.isPresent()) {
                     Optional<ModelIdentity> held = build.model();
@@ -195,12 +197,14 @@ public final class BuildJob {
                 ShardedBuild.Plan plan = build.plan();
                 LOG.info("building the {} shards of {} ({} records)", plan.shards(), store, build.count());
                 int storeDimension = build.dimension().orElse(0);
+                List<String> files = input.files();
+                String location = input.location();
+                // One task per part file: an embed output is many parts of about one size.
                 // Integer keys 0..N-1 hash to themselves, so partition i holds exactly the records of shard i.
-                List<ShardBuildTask.Outcome> outcomes = input.rows().javaRDD()
-                        .mapToPair(row -> {
-                            EmbeddingRecord record = EmbeddingsInput.toRecord(row);
-                            return new Tuple2<>(plan.shardOf(record.id()), record);
-                        })
+                List<ShardBuildTask.Outcome> outcomes = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                        .parallelize(files, files.size())
+                        .flatMap(file -> EmbeddingsPart.records(file, location, hadoop))
+                        .mapToPair(record -> new Tuple2<>(plan.shardOf(record.id()), record))
                         .partitionBy(new HashPartitioner(plan.shards()))
                         .mapPartitionsWithIndex((shard, records) -> List.of(ShardBuildTask.run(plan, shard,
                                 records, storeDimension, removal, batchSize)).iterator(), true)

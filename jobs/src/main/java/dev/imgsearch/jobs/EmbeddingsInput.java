@@ -38,15 +38,16 @@ final class EmbeddingsInput {
     private final String location;
     private final Embeddings embeddings;
     private final Configuration conf;
-    private final Dataset<Row> rows;
+    private final SparkSession spark;
     private final Optional<Provenance> provenance;
+    private Dataset<Row> rows;
 
-    private EmbeddingsInput(String location, Embeddings embeddings, Configuration conf, Dataset<Row> rows,
+    private EmbeddingsInput(String location, Embeddings embeddings, Configuration conf, SparkSession spark,
             Optional<Provenance> provenance) {
         this.location = location;
         this.embeddings = embeddings;
         this.conf = conf;
-        this.rows = rows;
+        this.spark = spark;
         this.provenance = provenance;
     }
 
@@ -77,15 +78,17 @@ final class EmbeddingsInput {
                         + "' column (columns: " + columns + ")");
             }
         }
-        Dataset<Row> rows;
-        try {
-            rows = spark.read().schema(SCHEMA)
-                    .parquet(embeddings.files().stream().map(Path::toString).toArray(String[]::new));
-        } catch (Exception e) {
-            // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
-            throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
-        }
-        return new EmbeddingsInput(location, embeddings, conf, rows, provenance);
+        return new EmbeddingsInput(location, embeddings, conf, spark, provenance);
+    }
+
+    /** Where the embeddings are, as given. */
+    String location() {
+        return location;
+    }
+
+    /** The Parquet files, sorted. */
+    List<String> files() {
+        return embeddings.files().stream().map(Path::toString).toList();
     }
 
     /** The rows of every file, from their footers, on the driver: no Spark job, no data page read. */
@@ -101,12 +104,20 @@ final class EmbeddingsInput {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
             return read.apply(reader);
         } catch (IOException | RuntimeException e) {
-            throw unreadable(file.toString(), location, e, e);
+            throw new IllegalArgumentException(cannotRead(file.toString(), location, e), e);
         }
     }
 
-    /** The rows, as Spark reads them. */
+    /** The rows, as Spark reads them; planned on first use (a sharded build reads the files itself). */
     Dataset<Row> rows() {
+        if (rows == null) {
+            try {
+                rows = spark.read().schema(SCHEMA).parquet(files().toArray(String[]::new));
+            } catch (Exception e) {
+                // Spark's AnalysisException (a checked exception Scala does not declare): unreadable Parquet.
+                throw new IllegalArgumentException("no embeddings at " + location + ": " + OneLine.of(e), e);
+            }
+        }
         return rows;
     }
 
@@ -124,17 +135,21 @@ final class EmbeddingsInput {
                     Map<String, String> parameters = spark.getMessageParameters();
                     String file = parameters.getOrDefault("path", parameters.get("file"));
                     if (file != null) {
-                        throw unreadable(file, location, t.getCause() == null ? t : t.getCause(), e);
+                        throw new IllegalArgumentException(cannotRead(file, location,
+                                t.getCause() == null ? t : t.getCause()), e);
                     }
+                }
+                if (t instanceof EmbeddingsPart.Unreadable part) {
+                    throw new IllegalArgumentException(part.getMessage(), e);
                 }
             }
             throw e;
         }
     }
 
-    private static IllegalArgumentException unreadable(String file, String location, Throwable why, Exception e) {
-        return new IllegalArgumentException("cannot read " + file + " of the embeddings at " + location
-                + " (truncated or corrupt?): " + OneLine.of(why), e);
+    static String cannotRead(String file, String location, Throwable why) {
+        return "cannot read " + file + " of the embeddings at " + location + " (truncated or corrupt?): "
+                + OneLine.of(why);
     }
 
     /** The model and preprocessing the rows were made with, when an embed output's markers say. */

@@ -176,9 +176,9 @@ public final class BuildJob {
     /**
      * Builds one task per shard: every row is shuffled to its shard's task, which compares it with the keys its shard
      * holds, writes what is new or changed and deletes what is gone; the driver receives only each shard's counts,
-     * dimensions and new commit point, and publishes them all, or nothing. Only the manifest (and, for a new store
-     * that chooses its shard count, the input's Parquet footers) is read on the driver, so a store on s3a is never
-     * copied there, and the tasks' read is the only pass over the rows.
+     * dimensions and new commit point, and publishes them all, or nothing. Only the manifest and Parquet footers (the
+     * first file's, and every file's for a new store that chooses its shard count) are read on the driver, so a store
+     * on s3a is never copied there, and the tasks' read, one task per part file, is the only pass over the rows.
      */
     private static Changes buildShards(SparkSession spark, EmbeddingsInput input, StoreUri store,
             Optional<ModelIdentity> model, int batchSize, Removal removal) {

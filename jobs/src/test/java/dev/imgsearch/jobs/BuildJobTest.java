@@ -392,15 +392,18 @@ class BuildJobTest {
         assertEquals(before, filesOf(dir), "every file of the store is as it was");
     }
 
-    @Test
-    void anOutputOfAnOlderVersionWithoutTheOptionalColumnsStillBuilds() throws IOException {
-        Path current = tmp.resolve("emb-current");
+    /** Lucene's shard tasks read the parts themselves; Chroma's build reads them through Spark with the given schema. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lucene", "chroma"})
+    void anOutputOfAnOlderVersionWithoutTheOptionalColumnsStillBuilds(String kind) throws IOException {
+        Path current = tmp.resolve("emb-current-" + kind);
         EmbeddingFixtures.writePart(current, "a", 0, 20, "v1");
-        Path older = tmp.resolve("emb-older");
+        Path older = tmp.resolve("emb-older-" + kind);
         spark.read().parquet(current.resolve("embeddings").toString())
                 .drop("caption", "label", "metadata", "source_offset", "source_length")
                 .write().parquet(older.resolve("embeddings").toString());
-        String store = "lucene:" + tmp.resolve("older-index");
+        String store = kind.equals("lucene") ? "lucene:" + tmp.resolve("older-index")
+                : chroma.url().toString().replace("http", "chroma:http") + "/older";
 
         assertEquals(20, build(older, store, 64, BuildJob.Removal.KEEP).written());
 

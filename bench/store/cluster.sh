@@ -32,7 +32,7 @@ java -cp "jobs/target/test-classes:$(cat "$work/jobs.classpath")" dev.imgsearch.
   "$work/cluster" 2 >"$work/cluster.out" 2>&1 &
 cluster_pid=$!
 for _ in $(seq 240); do
-  grep -q '^master ' "$work/cluster.out" && break
+  grep -qs '^master ' "$work/cluster.out" && break
   kill -0 "$cluster_pid" 2>/dev/null || { cat "$work/cluster.out"; exit 1; }
   sleep 0.5
 done

@@ -39,10 +39,6 @@ final class ShardBuildTask {
      */
     record Outcome(ShardedBuild.ShardResult result, long rows, long written, long removed, int dimension,
             int conflicting) implements Serializable {
-
-        boolean refused() {
-            return result == null;
-        }
     }
 
     private ShardBuildTask() {

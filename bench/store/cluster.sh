@@ -7,8 +7,10 @@
 # (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
 # vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
 # registered, and each stage's time with its tasks' run, CPU and GC times.
-# Usage: [PIN=0|1] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]   (default 100000 512; needs mvn -DskipTests package first;
-# DATA_CACHE: see bench_embeddings in bench/lib.sh)
+# Usage: [PIN=0|1] [SHARDS=N] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]
+#   (default 100000 512; needs mvn -DskipTests package first; SHARDS: the store's shard count, default 2; EXECUTOR_OPTS:
+#   JVM options added to the executors', to measure one against the same run's default; DATA_CACHE: see
+#   bench_embeddings in bench/lib.sh)
 set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
@@ -50,7 +52,7 @@ echo "cluster: $master, 2 workers x 1 core, pinned to a CPU each: ${PIN:-1}"
 
 declare -A wall job
 for cores in 1 2; do
-  store="lucene:$work/lucene-$cores?shards=2"
+  store="lucene:$work/lucene-$cores?shards=${SHARDS:-2}"
   echo "== spark.cores.max=$cores: imgsearch build --store $store"
   # Spark's event log, for where the time went (spark_events.py): executors' registration, each stage and its tasks'
   # run, CPU and GC times.
@@ -60,7 +62,7 @@ for cores in 1 2; do
   # spark-submit jar, as under spark-submit.
   /usr/bin/time -f "driver peak RSS %M KB" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
-    --conf spark.executor.memory=1800m --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
+    --conf spark.executor.memory=1800m --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false --conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false \
     --conf spark.eventLog.rolling.enabled=false \

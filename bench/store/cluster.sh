@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # 1 -> 2 executors: `imgsearch build` of the same N x DIM embeddings (MakeEmbeddings, as build.sh) into a fresh
-# `lucene:DIR?shards=2` on a Spark standalone cluster on loopback (a master and 2 workers x 1 core, started as the ITs
-# start theirs: jobs' LocalSparkCluster, whose SPARK_HOME holds only Spark's own jars), once with spark.cores.max=1
-# and once with =2. The same shards both times (SHARDS, default 2), so the work is identical: one executor writes them one after the other,
-# two write one each. Prints each build's time as a whole command (driver JVM start included) and as the job's own
+# `lucene:DIR?shards=SHARDS` on a Spark standalone cluster on loopback (a master and 2 workers x 1 core, started as the
+# ITs start theirs: jobs' LocalSparkCluster, whose SPARK_HOME holds only Spark's own jars), once with
+# spark.cores.max=1 and once with =2. The same shard count both times, so the work is identical: one executor writes
+# the shards one after the other, two write one each.
+# Prints each build's time as a whole command (driver JVM start included) and as the job's own
 # (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
 # vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
 # registered, and each stage's time with its tasks' run, CPU and GC times.

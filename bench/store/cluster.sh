@@ -8,9 +8,11 @@
 # (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
 # vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
 # registered, and each stage's time with its tasks' run, CPU and GC times.
-# Usage: [PIN=0|1] [SHARDS=N] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] bench/store/cluster.sh [N] [DIM]
-#   (default 100000 512; needs mvn -DskipTests package first; SHARDS: the store's shard count, default 2; EXECUTOR_OPTS:
-#   JVM options added to the executors', to measure one against the same run's default; DATA_CACHE: see
+# Usage: [PIN=0|1] [SHARDS=N] [EXECUTOR_MEMORY=SIZE] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] \
+#          bench/store/cluster.sh [N] [DIM]
+#   (default 100000 512; needs mvn -DskipTests package first; SHARDS: the store's shard count, default 2;
+#   EXECUTOR_MEMORY: each executor's heap, default 1800m (4g for 1M: a shard task's indexing buffer is half the heap);
+#   EXECUTOR_OPTS: JVM options added to the executors', to measure one against the same run's default; DATA_CACHE: see
 #   bench_embeddings in bench/lib.sh)
 set -euo pipefail
 n=${1:-100000}
@@ -32,7 +34,7 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 java -cp "jobs/target/test-classes:$(cat "$work/jobs.classpath")" dev.imgsearch.jobs.LocalSparkCluster \
-  "$work/cluster" 2 >"$work/cluster.out" 2>&1 &
+  "$work/cluster" 2 "${EXECUTOR_MEMORY:-1800m}" >"$work/cluster.out" 2>&1 &
 cluster_pid=$!
 for _ in $(seq 240); do
   grep -qs '^master ' "$work/cluster.out" && break
@@ -63,7 +65,7 @@ for cores in 1 2; do
   # spark-submit jar, as under spark-submit.
   /usr/bin/time -f "driver peak RSS %M KB" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
-    --conf spark.executor.memory=1800m --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
+    --conf spark.executor.memory="${EXECUTOR_MEMORY:-1800m}" --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false --conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false \
     --conf spark.eventLog.rolling.enabled=false \

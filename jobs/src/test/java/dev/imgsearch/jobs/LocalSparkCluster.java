@@ -21,10 +21,13 @@ import java.util.regex.Pattern;
  * the executors only through the submitted jar.
  *
  * <p>Also run by bench/store/cluster.sh, as {@code java -cp JOBS_TEST_CLASSPATH dev.imgsearch.jobs.LocalSparkCluster
- * DIR WORKERS}: it prints {@code master spark://…}, {@code spark-home DIR} and each worker's {@code worker-pid PID}
- * once every worker is alive, and stops the cluster when it is terminated.
+ * DIR WORKERS [WORKER_MEMORY]} (the memory each worker offers its executors, default {@value #WORKER_MEMORY}): it
+ * prints {@code master spark://…}, {@code spark-home DIR} and each worker's {@code worker-pid PID} once every worker
+ * is alive, and stops the cluster when it is terminated.
  */
 final class LocalSparkCluster implements AutoCloseable {
+
+    private static final String WORKER_MEMORY = "2g";
 
     private final Path sparkHome;
     private final Path logs;
@@ -33,7 +36,7 @@ final class LocalSparkCluster implements AutoCloseable {
     private final Process master;
     private final List<Process> workers = new ArrayList<>();
 
-    private LocalSparkCluster(Path dir, int workerCount) throws IOException, InterruptedException {
+    private LocalSparkCluster(Path dir, int workerCount, String workerMemory) throws IOException, InterruptedException {
         this.sparkHome = TestSparkHome.create(dir.resolve("spark-home"));
         this.logs = Files.createDirectories(dir.resolve("logs"));
         this.masterPort = freePort();
@@ -42,18 +45,19 @@ final class LocalSparkCluster implements AutoCloseable {
                 "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(webUiPort));
         for (int i = 0; i < workerCount; i++) {
             workers.add(java("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", "1", "--memory", "2g", "--webui-port", String.valueOf(freePort()),
+                    "--cores", "1", "--memory", workerMemory, "--webui-port", String.valueOf(freePort()),
                     "--work-dir", Files.createDirectories(dir.resolve("work-" + i)).toString(), masterUrl()));
         }
         awaitAliveWorkers(workerCount, Duration.ofSeconds(90));
     }
 
     static LocalSparkCluster start(Path dir, int workers) throws IOException, InterruptedException {
-        return new LocalSparkCluster(dir, workers);
+        return new LocalSparkCluster(dir, workers, WORKER_MEMORY);
     }
 
     public static void main(String[] args) throws Exception {
-        LocalSparkCluster cluster = start(Path.of(args[0]), Integer.parseInt(args[1]));
+        LocalSparkCluster cluster = new LocalSparkCluster(Path.of(args[0]), Integer.parseInt(args[1]),
+                args.length > 2 ? args[2] : WORKER_MEMORY);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 cluster.close();

@@ -17,6 +17,7 @@
 set -euo pipefail
 n=${1:-100000}
 dim=${2:-512}
+executor_memory=${EXECUTOR_MEMORY:-1800m}
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 classpath="$(bench_classpath)"
 cd "$root"
@@ -34,7 +35,7 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 java -cp "jobs/target/test-classes:$(cat "$work/jobs.classpath")" dev.imgsearch.jobs.LocalSparkCluster \
-  "$work/cluster" 2 "${EXECUTOR_MEMORY:-1800m}" >"$work/cluster.out" 2>&1 &
+  "$work/cluster" 2 "$executor_memory" >"$work/cluster.out" 2>&1 &
 cluster_pid=$!
 for _ in $(seq 240); do
   grep -qs '^master ' "$work/cluster.out" && break
@@ -65,7 +66,7 @@ for cores in 1 2; do
   # spark-submit jar, as under spark-submit.
   /usr/bin/time -f "driver peak RSS %M KB" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
-    --conf spark.executor.memory="${EXECUTOR_MEMORY:-1800m}" --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
+    --conf spark.executor.memory="$executor_memory" --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false --conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false \
     --conf spark.eventLog.rolling.enabled=false \

@@ -7,10 +7,12 @@
 # Prints each build's time as a whole command (driver JVM start included) and as the job's own
 # (BuildJob's report), and the ratios; then, in the same run, hnswlib's own 1 -> 2 thread speed-up on the same
 # vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
-# registered, and each stage's time with its tasks' run, CPU and GC times.
-# Usage: [PIN=0|1] [SHARDS=N] [EXECUTOR_MEMORY=SIZE] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] \
+# registered, and each stage's time with its tasks' run, CPU and GC times; from /proc (cpu_use.py), each CPU's busy
+# time over the build and the CPU time of the master, each worker and its executors, and the driver: what shares the
+# two CPUs with the shard tasks.
+# Usage: [PIN=0|1] [PEER=0|1] [SHARDS=N] [EXECUTOR_MEMORY=SIZE] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] \
 #          bench/store/cluster.sh [N] [DIM]
-#   (default 100000 512; needs mvn -DskipTests package first; SHARDS: the store's shard count, default 2;
+#   (default 100000 512; needs mvn -DskipTests package first; PEER=0 leaves out hnswlib (default 1); SHARDS: the store's shard count, default 2;
 #   EXECUTOR_MEMORY: each executor's heap, default 1800m (4g for 1M: a shard task's indexing buffer is half the heap);
 #   EXECUTOR_OPTS: JVM options added to the executors', to measure one against the same run's default; DATA_CACHE: see
 #   bench_embeddings in bench/lib.sh)
@@ -53,6 +55,12 @@ if [ "${PIN:-1}" = 1 ]; then
   done
 fi
 echo "cluster: $master, 2 workers x 1 core, pinned to a CPU each: ${PIN:-1}"
+# The cluster's daemons by name, for cpu_use.py: the master is the cluster JVM's child that is not a worker.
+worker_pids="$(sed -n 's/^worker-pid //p' "$work/cluster.out")"
+daemons=()
+i=0
+for pid in $worker_pids; do daemons+=("worker-$i=$pid"); i=$((i + 1)); done
+for pid in $(pgrep -P "$cluster_pid"); do grep -qx "$pid" <<<"$worker_pids" || daemons+=("master=$pid"); done
 
 declare -A wall job
 for cores in 1 2; do
@@ -61,10 +69,11 @@ for cores in 1 2; do
   # Spark's event log, for where the time went (spark_events.py): executors' registration, each stage and its tasks'
   # run, CPU and GC times.
   mkdir -p "$work/events-$cores"
+  python3 bench/store/cpu_use.py sample "$work/cpu-before-$cores" "${daemons[@]}"
   start=$(date +%s.%N)
   # The driver is the imgsearch command itself (its jar's classpath holds Spark); executors get our classes from the
   # spark-submit jar, as under spark-submit.
-  /usr/bin/time -f "driver peak RSS %M KB" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
+  /usr/bin/time -f "driver peak RSS %M KB, CPU %U s user + %S s system" bin/imgsearch build --embeddings "$data" --store "$store" --master "$master" \
     --conf spark.jars="$root/$jar" --conf spark.cores.max="$cores" --conf spark.executor.cores=1 \
     --conf spark.executor.memory="$executor_memory" --conf spark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector ${EXECUTOR_OPTS:-}" \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
@@ -73,8 +82,15 @@ for cores in 1 2; do
     --conf spark.eventLog.dir="file://$work/events-$cores" >"$work/build-$cores.log" 2>&1 \
     || { cat "$work/build-$cores.log"; exit 1; }
   end=$(date +%s.%N)
+  # The workers reap their executors once the application ends; only then do the executors' CPU times count.
+  for _ in $(seq 60); do
+    [ -z "$(for pid in $worker_pids; do pgrep -P "$pid"; done)" ] && break
+    sleep 0.5
+  done
+  python3 bench/store/cpu_use.py sample "$work/cpu-after-$cores" "${daemons[@]}"
   grep -E "INFO  BuildJob:|records$|peak RSS" "$work/build-$cores.log"
   python3 bench/store/spark_events.py "$(ls "$work/events-$cores"/* | head -1)"
+  python3 bench/store/cpu_use.py report "$work/cpu-before-$cores" "$work/cpu-after-$cores"
   wall[$cores]=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end")
   job[$cores]=$(sed -n 's/.*records in the store; \([0-9.]*\) s (.*/\1/p' "$work/build-$cores.log" | tail -1)
   python3 -c "import sys; w, j, n = map(float, sys.argv[1:]); print(f'whole command {w:.1f} s = {n / w:.0f} vectors/s; the job {j:.1f} s = {n / j:.0f} vectors/s')" \
@@ -82,6 +98,10 @@ for cores in 1 2; do
 done
 python3 -c "import sys; w1, w2, j1, j2 = map(float, sys.argv[1:]); print(f'speed-up 1 -> 2 executors: whole command {w1 / w2:.2f}x, the job {j1 / j2:.2f}x')" \
   "${wall[1]}" "${wall[2]}" "${job[1]:-0}" "${job[2]:-1}"
+if [ "${PEER:-1}" = 0 ]; then
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 declare -A peer
 for threads in 1 2; do
   echo "== hnswlib, $threads thread(s)"

@@ -4,7 +4,9 @@ Usage: python3 spark_events.py EVENT_LOG_FILE
 
 Prints, in seconds from the application's start: each executor's registration, and each stage's start and end
 with its tasks' executor run time, CPU time and JVM GC time (Spark's own task metrics), so a stage that scales
-badly shows whether its tasks ran on the CPU (cpu ~ run), waited (cpu < run) or collected garbage (gc).
+badly shows whether its tasks ran on the CPU (cpu ~ run), waited (cpu < run) or collected garbage (gc); and, where a
+task read or wrote a shuffle, how long it waited for blocks (fetch wait, with the remote share of the bytes) and how
+long its writes blocked (write).
 """
 import json
 import sys
@@ -33,9 +35,18 @@ def main(path):
         parts = []
         for task in sorted(done, key=lambda t: t["Task Info"]["Launch Time"]):
             metrics = task.get("Task Metrics") or {}
-            parts.append("exec %s run %.1f cpu %.1f gc %.1f" % (
+            part = "exec %s run %.1f cpu %.1f gc %.1f" % (
                 task["Task Info"]["Executor ID"], metrics.get("Executor Run Time", 0) / 1e3,
-                metrics.get("Executor CPU Time", 0) / 1e9, metrics.get("JVM GC Time", 0) / 1e3))
+                metrics.get("Executor CPU Time", 0) / 1e9, metrics.get("JVM GC Time", 0) / 1e3)
+            read = metrics.get("Shuffle Read Metrics") or {}
+            remote, local = read.get("Remote Bytes Read", 0), read.get("Local Bytes Read", 0)
+            if remote + local:
+                part += " fetch wait %.1f (%.0f%% of %.0f MB remote)" % (
+                    read.get("Fetch Wait Time", 0) / 1e3, 100.0 * remote / (remote + local), (remote + local) / 1e6)
+            write = metrics.get("Shuffle Write Metrics") or {}
+            if write.get("Shuffle Bytes Written", 0):
+                part += " write %.2f" % (write.get("Shuffle Write Time", 0) / 1e9)
+            parts.append(part)
         name = info["Stage Name"].split(" at ")[0]
         lines.append((info["Submission Time"], "stage %d (%s, %d tasks) %.1f s: %s" % (
             stage_id, name, len(done), (info["Completion Time"] - info["Submission Time"]) / 1e3,

@@ -9,7 +9,7 @@
 # vectors: the bound these 2 vCPUs put on HNSW insertion. After each build, from Spark's event log: when the executors
 # registered, and each stage's time with its tasks' run, CPU and GC times; from /proc (cpu_use.py), each CPU's busy
 # time over the build and the CPU time of the master, each worker and its executors, and the driver: what shares the
-# two CPUs with the shard tasks.
+# two CPUs with the shard tasks; and each executor's CPU by its JVM's threads (tasks, JIT compilers, GC, the rest).
 # Usage: [PIN=0|1] [PEER=0|1] [SHARDS=N] [EXECUTOR_MEMORY=SIZE] [EXECUTOR_OPTS=...] [DATA_CACHE=DIR] \
 #          bench/store/cluster.sh [N] [DIM]
 #   (default 100000 512; needs mvn -DskipTests package first; PEER=0 leaves out hnswlib (default 1); SHARDS: the store's shard count, default 2;
@@ -70,6 +70,10 @@ for cores in 1 2; do
   # run, CPU and GC times.
   mkdir -p "$work/events-$cores"
   python3 bench/store/cpu_use.py sample "$work/cpu-before-$cores" "${daemons[@]}"
+  workers=()
+  for daemon in "${daemons[@]}"; do [[ "$daemon" == worker-* ]] && workers+=("$daemon"); done
+  python3 bench/store/cpu_use.py watch "$work/threads-$cores" "${workers[@]}" &
+  watcher=$!
   start=$(date +%s.%N)
   # The driver is the imgsearch command itself (its jar's classpath holds Spark); executors get our classes from the
   # spark-submit jar, as under spark-submit.
@@ -88,9 +92,11 @@ for cores in 1 2; do
     sleep 0.5
   done
   python3 bench/store/cpu_use.py sample "$work/cpu-after-$cores" "${daemons[@]}"
+  kill "$watcher" && wait "$watcher" 2>/dev/null || true
   grep -E "INFO  BuildJob:|records$|peak RSS" "$work/build-$cores.log"
   python3 bench/store/spark_events.py "$(ls "$work/events-$cores"/* | head -1)"
   python3 bench/store/cpu_use.py report "$work/cpu-before-$cores" "$work/cpu-after-$cores"
+  python3 bench/store/cpu_use.py threads "$work/threads-$cores"
   wall[$cores]=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end")
   job[$cores]=$(sed -n 's/.*records in the store; \([0-9.]*\) s (.*/\1/p' "$work/build-$cores.log" | tail -1)
   python3 -c "import sys; w, j, n = map(float, sys.argv[1:]); print(f'whole command {w:.1f} s = {n / w:.0f} vectors/s; the job {j:.1f} s = {n / j:.0f} vectors/s')" \

@@ -3,6 +3,10 @@
     cpu_use.py sample OUT NAME=PID ...    # snapshot: each CPU's busy time, and each process's own CPU time and its
                                           # reaped children's (a Spark worker's executors, once they have exited)
     cpu_use.py report BEFORE AFTER        # the differences, in seconds
+    cpu_use.py watch OUT NAME=PID ...     # until killed: each thread's CPU time in every process these started (a
+                                          # worker's executors), as last seen, polled each second
+    cpu_use.py threads OUT                # those, summed by the JVM's thread names: the tasks, the JIT compilers,
+                                          # the garbage collector, the rest
 
 Spark's task metrics give a task thread's CPU time; this gives everything around it (the executor JVM's other
 threads, the worker, master and driver JVMs, the kernel), from /proc, so the two can be set side by side.
@@ -10,6 +14,7 @@ threads, the worker, master and driver JVMs, the kernel), from /proc, so the two
 import json
 import os
 import sys
+import time
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -44,6 +49,77 @@ def sample(out, named_pids):
         json.dump(snapshot, f)
 
 
+def descendants(pid):
+    """The processes below pid, from each process's parent in /proc (no CONFIG_PROC_CHILDREN needed)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def threads_of(pid):
+    seen = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            head, tail = f.read().rsplit(")", 1)
+        utime, stime = map(int, tail.split()[11:13])
+        seen[tid] = [head.split("(", 1)[1], (utime + stime) / TICK]
+    return seen
+
+
+def watch(out, named_pids):
+    # A thread's times are gone from /proc once it ends, and a process's once it exits, so each thread keeps its
+    # last sample (at most a second short); a sample that misses threads, as one taken while the JVM shuts down,
+    # loses none.
+    last = {}
+    while True:
+        for item in named_pids:
+            name, pid = item.split("=", 1)
+            for child in descendants(int(pid)):
+                try:
+                    last.setdefault(name, {}).setdefault(str(child), {}).update(threads_of(child))
+                except OSError:
+                    pass
+        with open(out + ".partial", "w") as f:
+            json.dump(last, f)
+        os.replace(out + ".partial", out)
+        time.sleep(1)
+
+
+def kind(thread_name):
+    if thread_name.startswith("Executor task"):
+        return "tasks"
+    if "CompilerThre" in thread_name:
+        return "JIT"
+    # Serial GC, which a JVM limited to one CPU chooses, collects in the VM Thread.
+    if thread_name.startswith(("GC Thread", "G1 ", "VM Thread")):
+        return "GC"
+    return "other"
+
+
+def threads(out):
+    with open(out) as f:
+        last = json.load(f)
+    for name, processes in last.items():
+        for pid, seen in processes.items():
+            sums = {"tasks": 0.0, "JIT": 0.0, "GC": 0.0, "other": 0.0}
+            for thread_name, seconds in seen.values():
+                sums[kind(thread_name)] += seconds
+            if sum(sums.values()) < 0.5:
+                continue
+            print(f"threads of {name}'s process {pid}: " + ", ".join(f"{k} {v:.1f} s" for k, v in sums.items()))
+
+
 def report(before_file, after_file):
     with open(before_file) as f:
         before = json.load(f)
@@ -67,5 +143,9 @@ if __name__ == "__main__":
         sample(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) == 4 and sys.argv[1] == "report":
         report(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "watch":
+        watch(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "threads":
+        threads(sys.argv[2])
     else:
         sys.exit(__doc__)

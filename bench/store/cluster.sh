@@ -57,9 +57,10 @@ fi
 echo "cluster: $master, 2 workers x 1 core, pinned to a CPU each: ${PIN:-1}"
 # The cluster's daemons by name, for cpu_use.py: the master is the cluster JVM's child that is not a worker.
 worker_pids="$(sed -n 's/^worker-pid //p' "$work/cluster.out")"
-daemons=()
+workers=()
 i=0
-for pid in $worker_pids; do daemons+=("worker-$i=$pid"); i=$((i + 1)); done
+for pid in $worker_pids; do workers+=("worker-$i=$pid"); i=$((i + 1)); done
+daemons=("${workers[@]}")
 for pid in $(pgrep -P "$cluster_pid"); do grep -qx "$pid" <<<"$worker_pids" || daemons+=("master=$pid"); done
 
 declare -A wall job
@@ -70,8 +71,6 @@ for cores in 1 2; do
   # run, CPU and GC times.
   mkdir -p "$work/events-$cores"
   python3 bench/store/cpu_use.py sample "$work/cpu-before-$cores" "${daemons[@]}"
-  workers=()
-  for daemon in "${daemons[@]}"; do [[ "$daemon" == worker-* ]] && workers+=("$daemon"); done
   python3 bench/store/cpu_use.py watch "$work/threads-$cores" "${workers[@]}" &
   watcher=$!
   start=$(date +%s.%N)

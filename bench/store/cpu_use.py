@@ -30,10 +30,17 @@ def cpus():
     return busy
 
 
+def stat(path):
+    """A process's or thread's stat(5) line: its name, and the fields after it from state (field 3) on. The name is
+    in parentheses and may hold spaces, so the line is split at the last ')'."""
+    with open(path) as f:
+        head, tail = f.read().rsplit(")", 1)
+    return head.split("(", 1)[1], tail.split()
+
+
 def process(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    # After the command name: state is field 3 of stat(5), utime 14, stime 15, cutime 16, cstime 17.
+    fields = stat(f"/proc/{pid}/stat")[1]
+    # From state (field 3 of stat(5)) on: utime is field 14, stime 15, cutime 16, cstime 17.
     utime, stime, cutime, cstime = map(int, fields[11:15])
     return {"own": (utime + stime) / TICK, "children": (cutime + cstime) / TICK}
 
@@ -55,8 +62,7 @@ def descendants(pid):
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                parents[int(entry)] = int(stat(f"/proc/{entry}/stat")[1][1])
             except OSError:
                 pass
     found, frontier = [], [pid]
@@ -70,10 +76,9 @@ def descendants(pid):
 def threads_of(pid):
     seen = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/stat") as f:
-            head, tail = f.read().rsplit(")", 1)
-        utime, stime = map(int, tail.split()[11:13])
-        seen[tid] = [head.split("(", 1)[1], (utime + stime) / TICK]
+        name, fields = stat(f"/proc/{pid}/task/{tid}/stat")
+        utime, stime = map(int, fields[11:13])
+        seen[tid] = [name, (utime + stime) / TICK]
     return seen
 
 
